@@ -1,0 +1,56 @@
+"""Every error the grader raises on purpose.
+
+Each message says what happened, to which file or student, and what to do.
+"""
+
+from __future__ import annotations
+
+
+class GraderError(Exception):
+    """Base of every error the grader raises on purpose; the CLI prints these without a traceback."""
+
+
+class BankError(GraderError):
+    """The exercise bank is missing, malformed, or names something that does not exist."""
+
+
+class SubmissionError(GraderError):
+    """A submission file cannot be read as a notebook or a Python module."""
+
+
+class ProtocolError(GraderError):
+    """A runner sent something that is not a well-formed, data-only message.
+
+    Raised on the grader side of the trust boundary; whatever caused it is discarded,
+    never executed.
+    """
+
+
+class RunnerGone(GraderError):
+    """The runner died, hung past its time limit, or was killed; it can answer no more."""
+
+    def __init__(self, message: str, *, reason: str = "crashed") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class StudentError(GraderError):
+    """Student code raised while the grader was calling into it.
+
+    Carries the exception's type name, message and traceback as text: the
+    exception object itself never leaves the runner.
+    """
+
+    def __init__(self, ename: str, evalue: str, traceback: str = "") -> None:
+        super().__init__(f"{ename}: {evalue}")
+        self.ename = ename
+        self.evalue = evalue
+        self.traceback = traceback
+
+
+class ZygoteError(GraderError):
+    """The warm zygote process could not be started or stopped answering."""
+
+
+class StoreError(GraderError):
+    """The results store cannot be opened or written (permissions, full disk, corrupt file)."""

@@ -1,0 +1,68 @@
+"""What a check says to a student when it fails: the API check authors write against.
+
+A check is a pytest test function. It fails with a plain ``assert`` (the
+message then comes from pytest, in English only) or, better, with :func:`fail`
+or :func:`expect`, which carry a message in Korean and English and, for a known
+mistake, a named diagnosis::
+
+    expect(
+        shape == (128, 10),
+        ko=f"(128, 10) 모양이어야 하는데 {shape} 입니다.",
+        en=f"expected shape (128, 10), got {shape}.",
+        diagnosis="one-hot-twice" if shape == (128, 10, 10) else None,
+    )
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Language = Literal["ko", "en"]
+LANGUAGES: tuple[Language, ...] = ("ko", "en")
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence for the student, in Korean and in English."""
+
+    ko: str
+    en: str
+
+    def in_language(self, language: Language) -> str:
+        return self.ko if language == "ko" else self.en
+
+
+class CheckFailed(AssertionError):
+    """A check's verdict that the answer is wrong, with bilingual feedback."""
+
+    def __init__(self, message: Message, diagnosis: str | None = None) -> None:
+        super().__init__(message.en)
+        self.message = message
+        self.diagnosis = diagnosis
+
+
+class PartialCredit(CheckFailed):
+    """A check's verdict that the answer is partly right: it earns ``fraction`` of the points."""
+
+    def __init__(self, fraction: float, message: Message, diagnosis: str | None = None) -> None:
+        if not 0.0 <= fraction <= 1.0:
+            raise ValueError(f"partial credit fraction must be within [0, 1], got {fraction}")
+        super().__init__(message, diagnosis)
+        self.fraction = fraction
+
+
+def fail(*, ko: str, en: str, diagnosis: str | None = None) -> CheckFailed:
+    """Raise CheckFailed with this feedback (typed as returning it so ``raise fail(...)`` reads well)."""
+    raise CheckFailed(Message(ko=ko, en=en), diagnosis)
+
+
+def expect(condition: object, *, ko: str, en: str, diagnosis: str | None = None) -> None:
+    """Fail the check with this feedback unless ``condition`` is true."""
+    if not condition:
+        raise CheckFailed(Message(ko=ko, en=en), diagnosis)
+
+
+def partial_credit(fraction: float, *, ko: str, en: str, diagnosis: str | None = None) -> None:
+    """End the check here, awarding ``fraction`` of its points with this feedback."""
+    raise PartialCredit(fraction, Message(ko=ko, en=en), diagnosis)

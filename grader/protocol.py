@@ -1,0 +1,310 @@
+"""The wire format between grader and runner: data only, on both sides of the boundary.
+
+A message is one frame: an 8-byte header (magic, body length), then a JSON
+document and zero or more binary blobs, each a NumPy ``.npy`` file. Values are
+plain JSON where JSON can say them, and small tagged objects where it cannot:
+
+=================  ====================================================
+``{"$f": "nan"}``  a float JSON cannot carry (nan, inf, -inf)
+``{"$tuple": []}`` a tuple
+``{"$dict": []}``  a dict, as a list of ``[key, value]`` pairs
+``{"$bytes": s}``  bytes, base64
+``{"$array": i}``  a NumPy array, blob ``i``
+``{"$scalar": i}`` a NumPy scalar, blob ``i`` (a 0-d array)
+``{"$tensor": i}`` a TensorFlow eager tensor's value, blob ``i``
+``{"$handle": i}`` an object that is not data, left in the runner as handle ``i``
+``{"$ref": i}``    the grader pointing back at a runner handle
+=================  ====================================================
+
+The grader decodes whatever a runner sends with :func:`decode_frame`, which
+refuses pickles, object arrays, unknown tags, oversized or deeply nested
+messages with :class:`~grader.errors.ProtocolError`. Nothing received is ever
+executed or unpickled.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import math
+import socket
+import struct
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from grader.errors import ProtocolError
+
+MAGIC = b"TFG1"
+_HEADER = struct.Struct("!4sI")
+_JSON_LEN = struct.Struct("!I")
+
+#: Largest frame either side accepts; bigger ones are refused before they are read.
+MAX_FRAME_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_ITEMS = 100_000
+_ALLOWED_ARRAY_KINDS = frozenset("biufcSUMm")
+
+
+@dataclass(frozen=True)
+class Handle:
+    """A runner-side object that is not data, known to the grader only by number."""
+
+    id: int
+    type: str
+    repr: str
+
+
+@dataclass(frozen=True)
+class TensorValue:
+    """The value of a TensorFlow eager tensor, carried as a NumPy array."""
+
+    array: np.ndarray[Any, Any]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The grader naming a runner handle as an argument."""
+
+    id: int
+
+
+class _Encoder:
+    def __init__(self, to_handle: Callable[[Any], Handle] | None, tensor_array: TensorProbe) -> None:
+        self.blobs: list[bytes] = []
+        self._to_handle = to_handle
+        self._tensor_array = tensor_array
+        self._items = 0
+
+    def encode(self, value: Any, depth: int = 0) -> Any:
+        self._items += 1
+        if depth > MAX_DEPTH or self._items > MAX_ITEMS:
+            return self._handle_or_refuse(value, "too deeply nested or too large")
+        if value is None or isinstance(value, (bool, str)):
+            return value
+        if isinstance(value, int):
+            return value if abs(value) < 2**63 else self._handle_or_refuse(value, "int too large")
+        if isinstance(value, float):
+            return value if math.isfinite(value) else {"$f": repr(value)}
+        if isinstance(value, bytes):
+            return {"$bytes": base64.b64encode(value).decode("ascii")}
+        if isinstance(value, (list, tuple, dict)):
+            return self._container(value, depth)
+        if isinstance(value, Handle):
+            return {"$ref": value.id}
+        if isinstance(value, Ref):
+            return {"$ref": value.id}
+        if isinstance(value, TensorValue):
+            return {"$tensor": self._blob(value.array)}
+        if isinstance(value, np.ndarray) and value.dtype.kind in _ALLOWED_ARRAY_KINDS:
+            return {"$array": self._blob(value)}
+        if isinstance(value, np.generic) and value.dtype.kind in _ALLOWED_ARRAY_KINDS:
+            return {"$scalar": self._blob(np.asarray(value))}
+        array = self._tensor_array(value)
+        if array is not None and array.dtype.kind in _ALLOWED_ARRAY_KINDS:
+            return {"$tensor": self._blob(array)}
+        return self._handle_or_refuse(value, f"{type(value).__name__} is not data")
+
+    def _container(self, value: list[Any] | tuple[Any, ...] | dict[Any, Any], depth: int) -> Any:
+        if isinstance(value, list):
+            return [self.encode(item, depth + 1) for item in value]
+        if isinstance(value, tuple):
+            return {"$tuple": [self.encode(item, depth + 1) for item in value]}
+        return {
+            "$dict": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()]
+        }
+
+    def _blob(self, array: np.ndarray[Any, Any]) -> int:
+        buffer = io.BytesIO()
+        np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+        self.blobs.append(buffer.getvalue())
+        return len(self.blobs) - 1
+
+    def _handle_or_refuse(self, value: Any, why: str) -> Any:
+        if self._to_handle is None:
+            raise ProtocolError(f"cannot send {type(value).__name__} as data: {why}")
+        handle = self._to_handle(value)
+        return {"$handle": handle.id, "type": handle.type, "repr": handle.repr}
+
+
+#: Given any object, returns its value as an array if it is an eager tensor, else None.
+TensorProbe = Callable[[Any], "np.ndarray[Any, Any] | None"]
+
+
+def eager_tensor_array(value: Any) -> np.ndarray[Any, Any] | None:
+    """Give an eager tensor's value as an array, or None for anything else (no TF import)."""
+    if type(value).__name__ != "EagerTensor":
+        return None
+    try:
+        array = value.numpy()
+    except Exception:
+        return None
+    return array if isinstance(array, np.ndarray) else np.asarray(array)
+
+
+def encode_frame(
+    message: dict[str, Any],
+    *,
+    to_handle: Callable[[Any], Handle] | None = None,
+    tensor_array: TensorProbe = eager_tensor_array,
+) -> bytes:
+    """Give the frame that carries ``message``.
+
+    Values that are not data become handles through ``to_handle`` (the runner's
+    side); without it (the grader's side) they are refused with ProtocolError.
+    """
+    encoder = _Encoder(to_handle, tensor_array)
+    body = {key: encoder.encode(value) for key, value in message.items()}
+    body["$blobs"] = [len(blob) for blob in encoder.blobs]
+    document = json.dumps(body, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    payload = _JSON_LEN.pack(len(document)) + document + b"".join(encoder.blobs)
+    if len(payload) > MAX_FRAME_BYTES:
+        raise ProtocolError(
+            f"message of {len(payload)} bytes is over the {MAX_FRAME_BYTES}-byte limit"
+        )
+    return _HEADER.pack(MAGIC, len(payload)) + payload
+
+
+class _Decoder:
+    def __init__(self, blobs: list[bytes]) -> None:
+        self._blobs = blobs
+        self._used: set[int] = set()
+        self._items = 0
+
+    def decode(self, value: Any, depth: int = 0) -> Any:
+        self._items += 1
+        if depth > MAX_DEPTH + 2 or self._items > MAX_ITEMS * 4:
+            raise ProtocolError("message is nested too deeply or holds too many items")
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return value
+        if isinstance(value, list):
+            return [self.decode(item, depth + 1) for item in value]
+        if isinstance(value, dict) and len(value) >= 1:
+            return self._tagged(value, depth)
+        raise ProtocolError(f"unexpected JSON value of type {type(value).__name__}")
+
+    def _tagged(self, value: dict[str, Any], depth: int) -> Any:
+        tag = next(iter(value))
+        body = value[tag]
+        if tag == "$f" and body in ("nan", "inf", "-inf"):
+            return float(body)
+        if tag == "$tuple" and isinstance(body, list):
+            return tuple(self.decode(item, depth + 1) for item in body)
+        if tag == "$dict" and isinstance(body, list):
+            return self._dict(body, depth)
+        if tag == "$bytes" and isinstance(body, str):
+            return base64.b64decode(body, validate=True)
+        if tag in ("$array", "$scalar", "$tensor"):
+            array = self._array(body)
+            if tag == "$scalar":
+                return array[()]
+            return TensorValue(array) if tag == "$tensor" else array
+        if tag == "$handle" and _is_index(body):
+            return Handle(body, str(value.get("type", "?"))[:200], str(value.get("repr", ""))[:2000])
+        if tag == "$ref" and _is_index(body):
+            return Ref(body)
+        raise ProtocolError(f"unknown or malformed tag {tag!r}")
+
+    def _dict(self, pairs: list[Any], depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for pair in pairs:
+            if not (isinstance(pair, list) and len(pair) == 2):
+                raise ProtocolError("a $dict entry is not a [key, value] pair")
+            key = self.decode(pair[0], depth + 1)
+            try:
+                result[key] = self.decode(pair[1], depth + 1)
+            except TypeError as error:
+                raise ProtocolError(f"unhashable dict key: {error}") from None
+        return result
+
+    def _array(self, index: Any) -> np.ndarray[Any, Any]:
+        if not _is_index(index) or index >= len(self._blobs) or index in self._used:
+            raise ProtocolError(f"array refers to a missing or reused blob {index!r}")
+        self._used.add(index)
+        try:
+            array = np.load(io.BytesIO(self._blobs[index]), allow_pickle=False)
+        except ValueError as error:
+            raise ProtocolError(f"array blob refused (pickled or object data): {error}") from None
+        except Exception as error:
+            raise ProtocolError(f"array blob is not a valid .npy file: {error}") from None
+        if not isinstance(array, np.ndarray) or array.dtype.kind not in _ALLOWED_ARRAY_KINDS:
+            raise ProtocolError("array blob holds a dtype that is not plain data")
+        return array
+
+
+def _is_index(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31
+
+
+def decode_frame(payload: bytes) -> dict[str, Any]:
+    """Give the message in a frame's payload, or raise ProtocolError; executes nothing."""
+    if len(payload) < _JSON_LEN.size:
+        raise ProtocolError("frame too short")
+    (json_len,) = _JSON_LEN.unpack_from(payload)
+    end = _JSON_LEN.size + json_len
+    if end > len(payload):
+        raise ProtocolError("frame's JSON length runs past its end")
+    try:
+        document = json.loads(payload[_JSON_LEN.size : end].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise ProtocolError(f"frame is not UTF-8 JSON: {error}") from None
+    if not isinstance(document, dict):
+        raise ProtocolError("frame's JSON is not an object")
+    sizes = document.pop("$blobs", [])
+    if not isinstance(sizes, list) or not all(_is_index(size) for size in sizes):
+        raise ProtocolError("frame's blob table is malformed")
+    if end + sum(sizes) != len(payload):
+        raise ProtocolError("frame's blobs do not add up to its length")
+    blobs, offset = [], end
+    for size in sizes:
+        blobs.append(payload[offset : offset + size])
+        offset += size
+    decoder = _Decoder(blobs)
+    return {str(key): decoder.decode(value) for key, value in document.items()}
+
+
+class Channel:
+    """One end of a grader↔runner socket, sending and receiving whole frames."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self._deadline: float | None = None
+
+    def send(self, frame: bytes) -> None:
+        self.sock.sendall(frame)
+
+    def receive(self, timeout: float | None = None) -> dict[str, Any]:
+        """Give the next message; raise EOFError at end of stream, TimeoutError past ``timeout``.
+
+        The timeout bounds the whole message, so a sender trickling bytes cannot stretch it.
+        """
+        self._deadline = None if timeout is None else time.monotonic() + timeout
+        magic, length = _HEADER.unpack(self._read_exactly(_HEADER.size))
+        if magic != MAGIC:
+            raise ProtocolError(f"frame starts with {magic!r}, not the protocol's magic")
+        if length > MAX_FRAME_BYTES:
+            raise ProtocolError(
+                f"runner announced a {length}-byte message, over the {MAX_FRAME_BYTES}-byte limit"
+            )
+        return decode_frame(self._read_exactly(length))
+
+    def _read_exactly(self, size: int) -> bytes:
+        chunks, remaining = [], size
+        while remaining:
+            if self._deadline is not None:
+                left = self._deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("no complete message before the time limit")
+                self.sock.settimeout(left)
+            else:
+                self.sock.settimeout(None)
+            chunk = self.sock.recv(min(remaining, 1 << 20))
+            if not chunk:
+                raise EOFError("the other end closed the connection")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)

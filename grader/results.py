@@ -1,0 +1,144 @@
+"""What grading produces: cell runs, check outcomes, exercise and submission results.
+
+All frozen dataclasses; :meth:`SubmissionResult.to_json` and
+:meth:`SubmissionResult.from_json` are the only way they are stored or travel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from grader.feedback import Message
+
+CellStatus = Literal["ok", "error", "timeout", "crashed", "not-run"]
+Outcome = Literal["passed", "partial", "failed", "error", "not-answered"]
+Visibility = Literal["public", "hidden"]
+
+
+@dataclass(frozen=True)
+class CellRun:
+    """One chunk of the submission as it ran in the runner."""
+
+    cell: int
+    exercise: str | None
+    status: CellStatus
+    stdout: str = ""
+    ename: str = ""
+    evalue: str = ""
+    traceback: str = ""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """One check's verdict on one exercise of one submission."""
+
+    exercise: str
+    check: str
+    title: Message
+    visibility: Visibility
+    outcome: Outcome
+    points: float
+    max_points: float
+    message: Message | None = None
+    diagnosis: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "passed"
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    """All checks of one exercise for one submission."""
+
+    exercise: str
+    answered: bool
+    checks: tuple[CheckOutcome, ...]
+
+    @property
+    def points(self) -> float:
+        return round(sum(check.points for check in self.checks), 6)
+
+    @property
+    def max_points(self) -> float:
+        return round(sum(check.max_points for check in self.checks), 6)
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """Everything grading found about one submission."""
+
+    student: str
+    path: str
+    sha256: str
+    bank_version: str
+    exercises: tuple[ExerciseResult, ...]
+    cells: tuple[CellRun, ...] = ()
+    error: str | None = None
+    notices: tuple[str, ...] = ()
+    runner_status: str = ""
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def points(self) -> float:
+        return round(sum(exercise.points for exercise in self.exercises), 6)
+
+    @property
+    def max_points(self) -> float:
+        return round(sum(exercise.max_points for exercise in self.exercises), 6)
+
+    def exercise(self, exercise_id: str) -> ExerciseResult | None:
+        return next((e for e in self.exercises if e.exercise == exercise_id), None)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["points"] = self.points
+        data["max_points"] = self.max_points
+        for exercise, result in zip(data["exercises"], self.exercises, strict=True):
+            exercise["points"] = result.points
+            exercise["max_points"] = result.max_points
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SubmissionResult:
+        exercises = tuple(
+            ExerciseResult(
+                exercise=e["exercise"],
+                answered=e["answered"],
+                checks=tuple(_check_from_json(c) for c in e["checks"]),
+            )
+            for e in data["exercises"]
+        )
+        return cls(
+            student=data["student"],
+            path=data["path"],
+            sha256=data["sha256"],
+            bank_version=data["bank_version"],
+            exercises=exercises,
+            cells=tuple(CellRun(**cell) for cell in data.get("cells", [])),
+            error=data.get("error"),
+            notices=tuple(data.get("notices", [])),
+            runner_status=data.get("runner_status", ""),
+            seconds=data.get("seconds", 0.0),
+            timings=dict(data.get("timings", {})),
+        )
+
+
+def _check_from_json(data: dict[str, Any]) -> CheckOutcome:
+    message = data.get("message")
+    return CheckOutcome(
+        exercise=data["exercise"],
+        check=data["check"],
+        title=Message(**data["title"]),
+        visibility=data["visibility"],
+        outcome=data["outcome"],
+        points=data["points"],
+        max_points=data["max_points"],
+        message=Message(**message) if message else None,
+        diagnosis=data.get("diagnosis"),
+        seconds=data.get("seconds", 0.0),
+    )

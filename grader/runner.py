@@ -1,0 +1,257 @@
+"""The runner: the only process where student code runs.
+
+Everything in this module runs on the **untrusted** side of the boundary. Once
+the first cell has run, student code may have replaced any of it, so nothing the
+runner says is believed by the grader: the grader decodes every answer as data
+(:mod:`grader.protocol`) and enforces every time limit from its own side.
+
+The runner executes cells with IPython's ``InteractiveShell`` (magics, ``!``
+commands, a failing cell does not stop later ones), then answers the grader's
+requests: look a name up, get an attribute, call, index, take a length. A result
+that is data goes back as data; anything else stays here as a numbered handle.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import socket
+import sys
+import time
+import traceback
+from types import FrameType
+from typing import Any
+
+from grader import protocol
+from grader.sandbox import Confinement, confine
+
+_shell: Any = None
+_MAX_REPR = 500
+_MAX_ITEMS = 10_000
+
+
+class CellTimeout(KeyboardInterrupt):
+    """Raised inside student code when a cell or a call overruns its time."""
+
+
+def prepare() -> None:
+    """Import what every runner needs and build the shell once, before any fork (in the zygote)."""
+    global _shell
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    import keras  # noqa: F401
+    import tensorflow  # noqa: F401
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    config.InteractiveShell.colors = "nocolor"
+    config.InteractiveShell.cache_size = 0
+
+    class RunnerShell(InteractiveShell):  # type: ignore[misc]
+        last_traceback: list[str] = []  # noqa: RUF012
+
+        def _showtraceback(self, etype: Any, evalue: Any, stb: list[str]) -> None:
+            RunnerShell.last_traceback = list(stb)
+
+    _shell = RunnerShell.instance(config=config)
+    _warm_traceback_formatting()
+
+
+def _warm_traceback_formatting() -> None:
+    """Format one traceback now, so each runner does not pay for IPython's lazy imports."""
+    try:
+        raise ValueError("warm-up")
+    except ValueError:
+        _shell.InteractiveTB.structured_traceback(*sys.exc_info())
+
+
+class _CappedStream(io.TextIOBase):
+    """Collects text up to a budget shared by the whole submission; counts what it drops."""
+
+    def __init__(self, budget: list[int]) -> None:
+        self._parts: list[str] = []
+        self._budget = budget
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        keep = text[: max(self._budget[0], 0)]
+        self._budget[0] -= len(keep)
+        self.dropped += len(text) - len(keep)
+        if keep:
+            self._parts.append(keep)
+        return len(text)
+
+    def take(self) -> str:
+        text = "".join(self._parts)
+        self._parts.clear()
+        return text
+
+
+def _on_alarm(_signum: int, _frame: FrameType | None) -> None:
+    raise CellTimeout("time limit reached")
+
+
+class _Session:
+    def __init__(self, channel: protocol.Channel, confinement: Confinement) -> None:
+        self.channel = channel
+        self.limits = confinement.limits
+        self.handles: dict[int, Any] = {}
+        self.budget = [self.limits.output_bytes]
+        self.stdout = _CappedStream(self.budget)
+        self.timed_out = False
+
+    def to_handle(self, value: Any) -> protocol.Handle:
+        handle_id = len(self.handles) + 1
+        self.handles[handle_id] = value
+        kind = type(value)
+        try:
+            text = repr(value)[:_MAX_REPR]
+        except Exception:
+            text = f"<{kind.__name__}>"
+        return protocol.Handle(handle_id, f"{kind.__module__}.{kind.__qualname__}", text)
+
+    def send(self, message: dict[str, Any]) -> None:
+        try:
+            frame = protocol.encode_frame(message, to_handle=self.to_handle)
+        except protocol.ProtocolError as error:
+            frame = protocol.encode_frame({"ok": False, "error": _error_text(error)})
+        self.channel.send(frame)
+
+    def with_time_limit(self, seconds: float, action: Any) -> Any:
+        self.timed_out = False
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return action()
+        except CellTimeout:
+            self.timed_out = True
+            raise
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def run_cell(self, source: str) -> dict[str, Any]:
+        _shell.__class__.last_traceback = []
+        started = time.perf_counter()
+        try:
+            result = self.with_time_limit(
+                self.limits.cell_seconds,
+                lambda: _shell.run_cell(source, store_history=False, silent=False),
+            )
+        except CellTimeout:
+            result = None
+            self.timed_out = True
+        if not self.timed_out and result is not None and result.error_in_exec is not None:
+            self.timed_out = isinstance(result.error_in_exec, CellTimeout)
+        error = _cell_error(result)
+        status = "timeout" if self.timed_out else ("error" if error else "ok")
+        return {
+            "status": status,
+            "stdout": self.stdout.take(),
+            "error": error,
+            "seconds": time.perf_counter() - started,
+        }
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, protocol.Ref):
+            if value.id not in self.handles:
+                raise LookupError(f"no handle {value.id}")
+            return self.handles[value.id]
+        if isinstance(value, protocol.TensorValue):
+            import tensorflow as tf
+
+            return tf.constant(value.array)
+        if isinstance(value, list):
+            return [self.resolve(item) for item in value]
+        if isinstance(value, tuple):
+            return tuple(self.resolve(item) for item in value)
+        if isinstance(value, dict):
+            return {self.resolve(k): self.resolve(v) for k, v in value.items()}
+        return value
+
+    def answer(self, request: dict[str, Any]) -> Any:
+        op = request.get("op")
+        if op == "get":
+            name = str(request["name"])
+            if name not in _shell.user_ns:
+                raise NameError(f"name {name!r} is not defined")
+            return _shell.user_ns[name]
+        target = self.resolve(request.get("target"))
+        if op == "getattr":
+            return getattr(target, str(request["name"]))
+        if op == "call":
+            args = self.resolve(request.get("args", []))
+            kwargs = self.resolve(request.get("kwargs", {}))
+            return target(*args, **kwargs)
+        if op == "getitem":
+            return target[self.resolve(request["key"])]
+        if op == "len":
+            return len(target)
+        if op == "iter":
+            items = []
+            for item in target:
+                items.append(item)
+                if len(items) >= _MAX_ITEMS:
+                    break
+            return items
+        raise ValueError(f"unknown request {op!r}")
+
+    def serve(self) -> None:
+        while True:
+            try:
+                request = self.channel.receive()
+            except EOFError:
+                return
+            op = request.get("op")
+            if op == "exit":
+                return
+            if op == "run":
+                self.send({"ok": True, "value": self.run_cell(str(request["source"]))})
+                continue
+            try:
+                value = self.with_time_limit(self.limits.cell_seconds, lambda: self.answer(request))
+            except BaseException as error:
+                self.send({"ok": False, "error": _error_text(error, timed_out=self.timed_out)})
+                continue
+            self.send({"ok": True, "value": value})
+
+
+def _error_text(error: BaseException, timed_out: bool = False) -> dict[str, str]:
+    ename = "TimeoutError" if timed_out else type(error).__name__
+    lines = traceback.format_exception(type(error), error, error.__traceback__)
+    return {"ename": ename, "evalue": str(error)[:2000], "traceback": "".join(lines)[-6000:]}
+
+
+def _cell_error(result: Any) -> dict[str, str] | None:
+    if result is None:
+        return {"ename": "TimeoutError", "evalue": "the cell ran past its time limit", "traceback": ""}
+    error = result.error_before_exec or result.error_in_exec
+    if error is None:
+        return None
+    stb = "\n".join(_shell.__class__.last_traceback)
+    return {"ename": type(error).__name__, "evalue": str(error)[:2000], "traceback": stb[-6000:]}
+
+
+def serve(sock: socket.socket, confinement: Confinement, index: int, namespaces: bool,
+          missing: list[str]) -> None:
+    """Confine this process, tell the grader it is ready, then answer until told to exit."""
+    confine(confinement, index, namespaces)
+    _detach_standard_streams(sock.fileno())
+    session = _Session(protocol.Channel(sock), confinement)
+    sys.stdout = sys.stderr = session.stdout
+    session.send({"ok": True, "value": {"ready": True, "missing": missing}})
+    session.serve()
+
+
+def _detach_standard_streams(keep_fd: int) -> None:
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    os.closerange(3, keep_fd)
+    os.closerange(keep_fd + 1, 1 << 16)

@@ -1,0 +1,339 @@
+"""The zygote: a warm process that has paid for ``import tensorflow`` and forks runners.
+
+No student code ever runs in the zygote, and it runs no TensorFlow op, so that a
+fork of it is a clean, fast start for one submission. The grader talks to it over
+a control socket (``SOCK_SEQPACKET``, JSON messages); with each request to fork it
+sends one end of a fresh socket pair, which becomes the runner's only channel.
+
+Each fork is a small supervisor (ours, trusted) that enters new namespaces, forks
+the runner itself, waits for it with the submission's wall-clock limit, and exits
+with the runner's status: the code it exited with, ``128 + signal`` if a signal
+ended it, or :data:`WALL_TIMEOUT_STATUS` if the supervisor had to kill it.
+
+Where ``fork`` is not available, :class:`Zygote` spawns a fresh interpreter per
+runner instead: slower, same behaviour.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.errors import ZygoteError
+from grader.sandbox import Confinement, Limits, die_with_parent, enter_namespaces
+
+WALL_TIMEOUT_STATUS = 124
+_SUPERVISOR_GRACE_SECONDS = 5.0
+_ENVIRONMENT_PASSED_ON = ("PATH", "LANG", "LC_ALL")
+
+
+@dataclass(frozen=True)
+class RunnerProcess:
+    """A runner as the grader sees it: the supervisor's pid and the socket to talk over."""
+
+    pid: int
+    sock: socket.socket
+
+
+def describe_status(status: int | None) -> str:
+    """Give a runner's exit status in words an instructor understands."""
+    if status is None:
+        return "still running"
+    if status == WALL_TIMEOUT_STATUS:
+        return "killed at the submission's wall-clock limit"
+    if status > 128:
+        number = status - 128
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        hint = {
+            "SIGKILL": " (killed: time or memory limit, or a kill)",
+            "SIGXCPU": " (CPU time limit)",
+            "SIGSEGV": " (crashed)",
+            "SIGABRT": " (aborted, often out of memory)",
+        }.get(name, "")
+        return f"ended by {name}{hint}"
+    return f"exited with code {status}"
+
+
+class Zygote:
+    """The grader's handle on one warm zygote process; a context manager.
+
+    Starts lazily on the first :meth:`fork_runner`; restarts itself once if the
+    zygote died (a submission cannot reach it, but a crash in TensorFlow could).
+    """
+
+    def __init__(self, *, use_fork: bool | None = None) -> None:
+        self.use_fork = hasattr(os, "fork") if use_fork is None else use_fork
+        self._process: subprocess.Popen[bytes] | None = None
+        self._control: socket.socket | None = None
+        self._spawned: dict[int, subprocess.Popen[bytes]] = {}
+        self._next_index = 0
+
+    def __enter__(self) -> Zygote:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Start the zygote process and wait until it has imported TensorFlow."""
+        if self._process is not None and self._process.poll() is None:
+            return
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "grader.zygote", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            env=runner_environment(),
+            cwd="/",
+            stdin=subprocess.DEVNULL,
+        )
+        theirs.close()
+        self._control = ours
+        reply = self._request({"op": "hello"}, timeout=180)
+        if not reply.get("ready"):
+            raise ZygoteError(f"the zygote did not start: {reply.get('error', reply)}")
+
+    def fork_runner(self, confinement: Confinement) -> RunnerProcess:
+        """Give a fresh runner, confined as asked, ready to receive requests."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._next_index += 1
+        try:
+            if not self.use_fork:
+                return self._spawn_runner(ours, theirs, confinement)
+            self.start()
+            message = {"op": "fork", "confinement": _confinement_to_json(confinement)}
+            reply = self._request(message, timeout=30, fd=theirs.fileno())
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        return RunnerProcess(int(reply["pid"]), ours)
+
+    def wait(self, runner: RunnerProcess, timeout: float = 5.0) -> int | None:
+        """Give the runner's exit status, killing it if it has not ended within ``timeout``."""
+        runner.sock.close()
+        if runner.pid in self._spawned:
+            process = self._spawned.pop(runner.pid)
+            try:
+                return _status_of_popen(process.wait(timeout))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                return _status_of_popen(process.wait())
+        reply = self._request({"op": "wait", "pid": runner.pid, "timeout": timeout}, timeout=timeout + 10)
+        status = reply.get("status")
+        return None if status is None else int(status)
+
+    def kill(self, runner: RunnerProcess) -> None:
+        """Kill the runner and everything it started; the supervisor's death takes the runner."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(runner.pid, signal.SIGKILL)
+
+    def close(self) -> None:
+        for process in self._spawned.values():
+            process.kill()
+        self._spawned.clear()
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        if self._process is not None:
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            self._process = None
+
+    def _request(self, message: dict[str, Any], *, timeout: float, fd: int | None = None) -> Any:
+        assert self._control is not None
+        data = json.dumps(message).encode()
+        try:
+            self._control.settimeout(timeout)
+            if fd is None:
+                self._control.send(data)
+            else:
+                socket.send_fds(self._control, [data], [fd])
+            reply = self._control.recv(1 << 16)
+        except (OSError, TimeoutError) as error:
+            self._restart_after_failure()
+            raise ZygoteError(f"the zygote stopped answering ({error}); it will be restarted") from None
+        if not reply:
+            self._restart_after_failure()
+            raise ZygoteError("the zygote exited unexpectedly; it will be restarted")
+        return json.loads(reply)
+
+    def _restart_after_failure(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+
+    def _spawn_runner(self, ours: socket.socket, theirs: socket.socket,
+                      confinement: Confinement) -> RunnerProcess:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "grader.zygote", "--spawn", str(theirs.fileno()),
+             json.dumps(_confinement_to_json(confinement)), str(self._next_index)],
+            pass_fds=[theirs.fileno()], env=runner_environment(), cwd="/",
+            stdin=subprocess.DEVNULL,
+        )
+        self._spawned[process.pid] = process
+        return RunnerProcess(process.pid, ours)
+
+
+def runner_environment() -> dict[str, str]:
+    """The environment a zygote starts with: the grader's own variables are not passed on."""
+    env = {name: os.environ[name] for name in _ENVIRONMENT_PASSED_ON if name in os.environ}
+    env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    env["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+def _status_of_popen(returncode: int) -> int:
+    return 128 - returncode if returncode < 0 else returncode
+
+
+def _confinement_to_json(confinement: Confinement) -> dict[str, Any]:
+    return {"limits": asdict(confinement.limits), "hidden_paths": list(confinement.hidden_paths)}
+
+
+def _confinement_from_json(data: dict[str, Any]) -> Confinement:
+    return Confinement(Limits(**data["limits"]), tuple(data["hidden_paths"]))
+
+
+# ---------------------------------------------------------------------------
+# Inside the zygote process (trusted; no student code runs here).
+
+
+def _serve(control: socket.socket) -> None:
+    from grader import runner
+
+    try:
+        runner.prepare()
+    except Exception as error:
+        control.send(json.dumps({"ready": False, "error": repr(error)}).encode())
+        return
+    while True:
+        try:
+            data, fds, _flags, _addr = socket.recv_fds(control, 1 << 16, 1)
+        except OSError:
+            return
+        if not data:
+            return
+        request = json.loads(data)
+        if request["op"] == "hello":
+            control.send(json.dumps({"ready": True}).encode())
+        elif request["op"] == "fork":
+            pid = _fork_supervisor(control, fds[0], _confinement_from_json(request["confinement"]))
+            os.close(fds[0])
+            control.send(json.dumps({"pid": pid}).encode())
+        elif request["op"] == "wait":
+            status = _wait(int(request["pid"]), float(request["timeout"]))
+            control.send(json.dumps({"status": status}).encode())
+
+
+def _wait(pid: int, timeout: float) -> int | None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return None
+        if done:
+            return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+        if time.monotonic() > deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            deadline = time.monotonic() + 5
+        time.sleep(0.005)
+
+
+def _fork_supervisor(control: socket.socket, runner_fd: int, confinement: Confinement) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        control.close()
+        die_with_parent()
+        _supervise(runner_fd, confinement)
+    finally:
+        os._exit(70)
+
+
+def _supervise(runner_fd: int, confinement: Confinement) -> None:
+    """The supervisor: enter namespaces, fork the runner, wait for it, exit with its status."""
+    # The supervisor's pid is unique among live processes, so the runner's uid is too.
+    index = os.getpid()
+    entered, missing = enter_namespaces()
+    pid = os.fork()
+    if pid == 0:
+        from grader import runner
+
+        die_with_parent()
+        sock = socket.socket(fileno=runner_fd)
+        try:
+            runner.serve(sock, confinement, index, entered, missing)
+        finally:
+            os._exit(0)
+    os.close(runner_fd)
+    wall = confinement.limits.wall_seconds + _SUPERVISOR_GRACE_SECONDS
+    os._exit(_wait_for_runner(pid, wall, entered))
+
+
+def _wait_for_runner(pid: int, wall_seconds: float, in_namespace: bool) -> int:
+    def on_alarm(_signum: int, _frame: object) -> None:
+        raise TimeoutError
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, wall_seconds)
+    try:
+        _, status = os.waitpid(pid, 0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+    except TimeoutError:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        code = WALL_TIMEOUT_STATUS
+    if not in_namespace:
+        # Without a PID namespace, whatever the runner left in its session goes now.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+    return code
+
+
+def _spawned_runner(fd: int, confinement_json: str, index: int) -> None:
+    from grader import runner
+
+    die_with_parent()
+    runner.prepare()
+    sock = socket.socket(fileno=fd)
+    runner.serve(sock, _confinement_from_json(json.loads(confinement_json)), index, False,
+                 ["a warm zygote (spawned): this runner paid for its own imports"])
+
+
+def main(argv: list[str]) -> None:
+    die_with_parent()
+    if argv and argv[0] == "--spawn":
+        _spawned_runner(int(argv[1]), argv[2], int(argv[3]))
+        return
+    _serve(socket.socket(fileno=int(argv[0])))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
