@@ -1,0 +1,3 @@
+# EXERCISE: conv_output_size
+def conv_output_size(n, m, p, s):
+    return None

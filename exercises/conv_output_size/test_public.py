@@ -1,0 +1,42 @@
+"""Public checks for 'conv_output_size'."""
+
+import pytest
+
+from grader import expect
+from grader.checks import expect_number
+
+
+@pytest.mark.points(1)
+def test_a_3x3_filter_without_padding_shrinks_28_to_26(student):
+    """ko: conv_output_size(28, 3, 0, 1) 은 26 입니다.
+    en: conv_output_size(28, 3, 0, 1) is 26."""
+    got = expect_number(student.conv_output_size(28, 3, 0, 1), "conv_output_size(28, 3, 0, 1)")
+    expect(got == 26, ko=f"26 이어야 하는데 {got} 입니다.", en=f"expected 26, got {got}.")
+
+
+@pytest.mark.points(1)
+def test_padding_keeps_the_size(student):
+    """ko: conv_output_size(28, 5, 2, 1) 은 28 입니다 (패딩 포함).
+    en: conv_output_size(28, 5, 2, 1) is 28 (padding counts)."""
+    got = expect_number(student.conv_output_size(28, 5, 2, 1), "conv_output_size(28, 5, 2, 1)")
+    forgot = got == 24
+    expect(
+        got == 28,
+        ko=f"28 이어야 하는데 {got} 입니다."
+        + (" 공식에서 패딩 2p 를 빠뜨렸습니다." if forgot else ""),
+        en=f"expected 28, got {got}." + (" The padding term 2p is missing." if forgot else ""),
+        diagnosis="padding-forgotten" if forgot else None,
+    )
+
+
+@pytest.mark.points(1)
+def test_the_result_is_an_integer(student):
+    """ko: 결과는 정수입니다.
+    en: the result is an integer."""
+    got = student.conv_output_size(7, 3, 0, 2)
+    expect(
+        isinstance(got, int),
+        ko=f"정수를 돌려줘야 하는데 {type(got).__name__} 입니다. // 나 math.floor 를 쓰세요.",
+        en=f"return an int, not {type(got).__name__}. Use // or math.floor.",
+        diagnosis="not-floored" if isinstance(got, float) else None,
+    )

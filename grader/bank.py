@@ -1,0 +1,134 @@
+"""The exercise bank: what students get (``exercises/``) and what instructors keep (``solutions/``).
+
+::
+
+    exercises/<id>/exercise.toml      title (ko, en) and order
+    exercises/<id>/statement.ko.md    the statement, in Korean
+    exercises/<id>/statement.en.md    the statement, in English
+    exercises/<id>/starter.py         what the student starts from
+    exercises/<id>/test_*.py          public checks
+    solutions/<id>/solution.py        the reference solution
+    solutions/<id>/test_*.py          hidden checks
+
+The bank's version is a hash of all of it, so results graded against one bank
+are never mistaken for results against another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import grader
+from grader.errors import BankError
+from grader.feedback import Message
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of the bank, with where each of its parts lives."""
+
+    id: str
+    order: int
+    title: Message
+    folder: Path
+    public_checks: tuple[Path, ...]
+    hidden_checks: tuple[Path, ...]
+    solution: Path | None
+
+    def statement(self, language: str) -> str:
+        path = self.folder / f"statement.{language}.md"
+        return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+@dataclass(frozen=True)
+class Bank:
+    """All exercises, in course order, and the folders they came from."""
+
+    root: Path
+    exercises: tuple[Exercise, ...]
+    version: str
+
+    @property
+    def solutions_dir(self) -> Path:
+        return self.root / "solutions"
+
+    @property
+    def has_solutions(self) -> bool:
+        return self.solutions_dir.is_dir()
+
+    def get(self, exercise_id: str) -> Exercise:
+        for exercise in self.exercises:
+            if exercise.id == exercise_id:
+                return exercise
+        known = ", ".join(e.id for e in self.exercises)
+        raise BankError(f"no exercise {exercise_id!r} in the bank at {self.root} (it has: {known})")
+
+    def ids(self) -> list[str]:
+        return [exercise.id for exercise in self.exercises]
+
+
+def find_bank_root(start: Path | None = None) -> Path:
+    """Give the nearest folder at or above ``start`` (or $GRADER_BANK) holding ``exercises/``."""
+    if "GRADER_BANK" in os.environ:
+        return Path(os.environ["GRADER_BANK"]).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "exercises").is_dir():
+            return folder
+    raise BankError(
+        f"no exercise bank found at or above {here}: run from the course folder, "
+        "or pass --bank PATH (or set GRADER_BANK)."
+    )
+
+
+def load_bank(root: Path, *, with_solutions: bool = True) -> Bank:
+    """Read the bank at ``root``; hidden checks and solutions only if ``with_solutions``."""
+    root = root.resolve()
+    exercises_dir = root / "exercises"
+    if not exercises_dir.is_dir():
+        raise BankError(f"{root} has no exercises/ folder; is this the course's bank?")
+    exercises = []
+    for folder in sorted(p for p in exercises_dir.iterdir() if (p / "exercise.toml").is_file()):
+        exercises.append(_load_exercise(folder, root / "solutions" / folder.name, with_solutions))
+    if not exercises:
+        raise BankError(f"{exercises_dir} holds no exercise (a folder with an exercise.toml)")
+    exercises.sort(key=lambda e: (e.order, e.id))
+    return Bank(root, tuple(exercises), _version(root, with_solutions))
+
+
+def _load_exercise(folder: Path, solution_folder: Path, with_solutions: bool) -> Exercise:
+    try:
+        meta = tomllib.loads((folder / "exercise.toml").read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise BankError(f"{folder / 'exercise.toml'} is not valid TOML: {error}") from None
+    title = meta.get("title", {})
+    hidden: tuple[Path, ...] = ()
+    solution = None
+    if with_solutions and solution_folder.is_dir():
+        hidden = tuple(sorted(solution_folder.glob("test_*.py")))
+        candidate = solution_folder / "solution.py"
+        solution = candidate if candidate.is_file() else None
+    return Exercise(
+        id=folder.name,
+        order=int(meta.get("order", 1000)),
+        title=Message(ko=str(title.get("ko", folder.name)), en=str(title.get("en", folder.name))),
+        folder=folder,
+        public_checks=tuple(sorted(folder.glob("test_*.py"))),
+        hidden_checks=hidden,
+        solution=solution,
+    )
+
+
+def _version(root: Path, with_solutions: bool) -> str:
+    digest = hashlib.sha256(f"grader {grader.__version__}\n".encode())
+    folders = ["exercises", "solutions"] if with_solutions else ["exercises"]
+    for name in folders:
+        for path in sorted((root / name).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]

@@ -1,0 +1,263 @@
+"""Grading one submission: run its sections in a runner, run each exercise's checks on them.
+
+The :class:`Grader` owns a zygote and the reference solutions for as long as it
+lives, so a batch pays for TensorFlow and for each reference result once. For
+each submission, a runner executes the chunks up to the end of an exercise's
+last section, that exercise's checks run (in this process, through pytest),
+and execution goes on to the next exercise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.bank import Bank, Exercise
+from grader.errors import BankError, GraderError, RunnerGone, SubmissionError, ZygoteError
+from grader.plugin import CheckPlugin, NotAnswered, NotRun
+from grader.reference import ReferenceSolutions
+from grader.remote import RunnerSession, StudentNamespace
+from grader.results import CellRun, CheckOutcome, ExerciseResult, SubmissionResult, Visibility
+from grader.sandbox import Confinement, Limits
+from grader.submission import Submission, load_submission
+from grader.zygote import Zygote
+
+
+@dataclass(frozen=True)
+class GradingOptions:
+    """How submissions are graded."""
+
+    limits: Limits = field(default_factory=Limits)
+    #: Run the hidden checks too (instructors); public checks only otherwise (students).
+    hidden: bool = True
+    #: Grade only the exercises a submission answers (``grader check``), not the whole bank.
+    answered_only: bool = False
+    #: Paths the runner must not see, beyond the bank itself.
+    hidden_paths: tuple[str, ...] = ()
+
+
+class Grader:
+    """Grades submissions against one bank; a context manager that owns the zygote."""
+
+    def __init__(self, bank: Bank, options: GradingOptions, zygote: Zygote | None = None) -> None:
+        self.bank = bank
+        self.options = options
+        self.zygote = zygote or Zygote()
+        self.references = ReferenceSolutions()
+        self.notices: list[str] = []
+        hidden = {str(bank.root), *options.hidden_paths}
+        self._confinement = Confinement(options.limits, tuple(sorted(hidden)))
+
+    def __enter__(self) -> Grader:
+        self.zygote.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.zygote.close()
+
+    def grade_file(self, path: Path, student: str | None = None) -> SubmissionResult:
+        """Grade the submission at ``path``; an unreadable file gives a result saying why."""
+        try:
+            submission = load_submission(path, student)
+        except SubmissionError as error:
+            return self._unreadable(path, student or path.stem, str(error))
+        return self.grade(submission)
+
+    def grade(self, submission: Submission) -> SubmissionResult:
+        """Grade one submission; never raises for anything the submission did."""
+        started = time.perf_counter()
+        session: RunnerSession | None = None
+        unavailable = None
+        try:
+            session = RunnerSession(self.zygote, self._confinement)
+        except (ZygoteError, RunnerGone) as error:
+            unavailable = f"the runner could not start: {error}"
+        forked = time.perf_counter()
+        run = _SubmissionRun(self, submission, session, self._exercises_for(submission),
+                             unavailable)
+        runner_status = ""
+        try:
+            run.check()
+            run.finish_cells()
+        finally:
+            if session is not None:
+                runner_status = session.close()
+                self._notice_once(session.missing_protections)
+        return run.result(runner_status, started, forked)
+
+    def _notice_once(self, missing: list[str]) -> None:
+        for sentence in missing:
+            if sentence not in self.notices:
+                self.notices.append(sentence)
+
+    def _exercises_for(self, submission: Submission) -> list[Exercise]:
+        if self.options.answered_only and submission.has_markers:
+            answered = set(submission.answered())
+            return [e for e in self.bank.exercises if e.id in answered]
+        return list(self.bank.exercises)
+
+    def _unreadable(self, path: Path, student: str, error: str) -> SubmissionResult:
+        started = time.perf_counter()
+        empty = Submission(path, student, "module", (), _digest_or_empty(path))
+        run = _SubmissionRun(self, empty, None, list(self.bank.exercises), error)
+        run.check()
+        return run.result("not started", started, started)
+
+    def check_paths(self, exercise: Exercise) -> list[tuple[Path, Visibility]]:
+        paths: list[tuple[Path, Visibility]] = [(p, "public") for p in exercise.public_checks]
+        if self.options.hidden:
+            paths += [(p, "hidden") for p in exercise.hidden_checks]
+        return paths
+
+
+def _digest_or_empty(path: Path) -> str:
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+class _SubmissionRun:
+    """One submission being graded: the GradingContext the check plugin talks to."""
+
+    def __init__(self, grader: Grader, submission: Submission, session: RunnerSession | None,
+                 exercises: list[Exercise], unavailable: str | None = None) -> None:
+        self.grader = grader
+        self.submission = submission
+        self.session = session
+        self.unavailable = unavailable
+        self.exercises = exercises
+        self.cells: list[CellRun] = []
+        self.notices: list[str] = []
+        self.outcomes: dict[str, list[CheckOutcome]] = {e.id: [] for e in exercises}
+        self._next_chunk = 0
+        self._points = submission.grading_points()
+        self._files: dict[Path, tuple[str, Visibility]] = {}
+        self._bank_failures: list[str] = []
+        for exercise in exercises:
+            for path, visibility in grader.check_paths(exercise):
+                self._files[path.resolve()] = (exercise.id, visibility)
+        known = set(grader.bank.ids())
+        for exercise_id in self._points:
+            if exercise_id not in known:
+                self.notices.append(
+                    f"marker names exercise {exercise_id!r}, which is not in the bank"
+                )
+
+    # -- GradingContext ---------------------------------------------------
+
+    def check_file(self, path: Path) -> tuple[str, Visibility] | None:
+        return self._files.get(path.resolve())
+
+    def position(self, exercise: str) -> int:
+        if not self.submission.has_markers:
+            return len(self.submission.chunks)
+        return self._points.get(exercise, 1 << 30)
+
+    def student_for(self, exercise: str) -> StudentNamespace:
+        if self.session is None:
+            raise NotRun(self.unavailable or "the submission was not run")
+        if self.submission.has_markers and exercise not in self._points:
+            raise NotAnswered(exercise)
+        self._run_chunks_until(self.position(exercise))
+        if self.session.gone is not None:
+            raise self.session.gone
+        return StudentNamespace(self.session, exercise)
+
+    def reference_for(self, exercise: str) -> Any:
+        solution = self.grader.bank.get(exercise).solution
+        if solution is None:
+            raise BankError(f"exercise {exercise!r} has no solutions/{exercise}/solution.py")
+        return self.grader.references.for_path(solution)
+
+    def record(self, outcome: CheckOutcome) -> None:
+        self.outcomes[outcome.exercise].append(outcome)
+
+    def collection_failed(self, where: str, text: str) -> None:
+        self._bank_failures.append(f"{where}: {text}")
+
+    # -- driving ----------------------------------------------------------
+
+    def check(self) -> None:
+        paths = [str(p) for e in self.exercises for p, _ in self.grader.check_paths(e)]
+        if not paths:
+            return
+        exit_code = _run_pytest(paths, self.grader.bank.root, CheckPlugin(self))
+        if self._bank_failures:
+            raise BankError("a check file fails to import:\n" + "\n".join(self._bank_failures))
+        if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            raise GraderError(f"pytest stopped with {exit_code!r} while running the checks")
+
+    def finish_cells(self) -> None:
+        self._run_chunks_until(len(self.submission.chunks))
+
+    def _run_chunks_until(self, end: int) -> None:
+        chunks = self.submission.chunks
+        while self._next_chunk < min(end, len(chunks)):
+            chunk = chunks[self._next_chunk]
+            self._next_chunk += 1
+            if self.session is None or self.session.gone is not None:
+                self.cells.append(CellRun(chunk.cell, chunk.exercise, "not-run"))
+                continue
+            self.cells.append(self.session.run_cell(chunk.cell, chunk.exercise, chunk.source))
+
+    def exercise_results(self) -> tuple[ExerciseResult, ...]:
+        answered = set(self._points) if self.submission.has_markers else set(self.outcomes)
+        return tuple(
+            ExerciseResult(e.id, e.id in answered, tuple(self.outcomes[e.id]))
+            for e in self.exercises
+        )
+
+    def result(self, runner_status: str, started: float, forked: float) -> SubmissionResult:
+        return SubmissionResult(
+            student=self.submission.student,
+            path=str(self.submission.path),
+            sha256=self.submission.sha256,
+            bank_version=self.grader.bank.version,
+            exercises=self.exercise_results(),
+            cells=tuple(self.cells),
+            error=self.error(),
+            notices=tuple(self.notices),
+            runner_status=runner_status,
+            seconds=time.perf_counter() - started,
+            timings={
+                "start": forked - started,
+                "cells": sum(cell.seconds for cell in self.cells),
+                "checks": sum(c.seconds for e in self.outcomes.values() for c in e),
+            },
+        )
+
+    def error(self) -> str | None:
+        if self.unavailable is not None:
+            return self.unavailable
+        gone = self.session.gone if self.session is not None else None
+        if gone is None:
+            return None
+        where = next((c.cell for c in reversed(self.cells) if c.status in ("crashed", "timeout")),
+                     None)
+        at = f" during cell {where}" if where is not None else " while its answers were checked"
+        return f"{gone}{at}"
+
+
+def _run_pytest(paths: list[str], rootdir: Path, plugin: CheckPlugin) -> int | pytest.ExitCode:
+    """Run pytest on the check files with the plugin, quietly, as in a clean environment."""
+    args = [
+        *paths,
+        "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:timeout",
+        # Its shutdown runs gc.collect() twice, which costs ~0.5 s with TensorFlow loaded.
+        "-p", "no:unraisableexception",
+        "--import-mode=importlib", f"--rootdir={rootdir}", "-c", os.devnull,
+        "-W", "ignore::DeprecationWarning",
+    ]
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        return pytest.main(args, plugins=[plugin])

@@ -1,0 +1,79 @@
+"""Every sentence the grader itself says to a student, in Korean and English.
+
+Check authors write their own messages with :mod:`grader.feedback`; these are
+the ones the framework adds when it has to speak for a check.
+"""
+
+from __future__ import annotations
+
+from grader.feedback import Message
+
+
+def not_answered(exercise: str) -> Message:
+    return Message(
+        ko=f"'{exercise}' 문제의 답을 찾지 못했습니다. 답 코드 앞에 `# EXERCISE: {exercise}` "
+        "줄을 넣었는지 확인하세요.",
+        en=f"No answer found for exercise '{exercise}'. Put the line `# EXERCISE: {exercise}` "
+        "above your answer.",
+    )
+
+
+def missing_name(name: str, exercise: str) -> Message:
+    return Message(
+        ko=f"'{exercise}' 문제에서 `{name}` 이(가) 정의되지 않았습니다. 이름의 철자와, 그 셀이 "
+        "오류 없이 실행되는지 확인하세요.",
+        en=f"Exercise '{exercise}': `{name}` is not defined. Check the name's spelling and that "
+        "its cell runs without an error.",
+    )
+
+
+def student_raised(ename: str, evalue: str) -> Message:
+    detail = f"{ename}: {evalue}".strip()[:400]
+    return Message(
+        ko=f"채점 중에 여러분의 코드에서 오류가 발생했습니다: {detail}",
+        en=f"Your code raised an error while it was being checked: {detail}",
+    )
+
+
+def runner_gone(reason: str) -> Message:
+    return Message(
+        ko=f"여러분의 코드를 실행하던 프로세스가 멈췄습니다 ({reason}). 무한 루프, 너무 큰 메모리 "
+        "사용, `sys.exit`/`os._exit` 호출이 없는지 확인하세요.",
+        en=f"The process running your code stopped ({reason}). Look for an endless loop, "
+        "very large memory use, or a call to `sys.exit`/`os._exit`.",
+    )
+
+
+def assertion(text: str) -> Message:
+    return Message(ko=f"확인 실패: {text}", en=f"Check failed: {text}")
+
+
+def hidden_failed(title: Message) -> Message:
+    return Message(
+        ko=f"숨겨진 검사에 통과하지 못했습니다: {title.ko}",
+        en=f"A hidden check did not pass: {title.en}",
+    )
+
+
+def check_error(ename: str, evalue: str) -> Message:
+    detail = f"{ename}: {evalue}".strip()[:400]
+    return Message(
+        ko=f"검사가 여러분의 답을 사용할 수 없었습니다 ({detail}). 반환값의 종류와 모양을 "
+        "확인하세요.",
+        en=f"The check could not use your answer ({detail}). Check the type and shape of what "
+        "you return.",
+    )
+
+
+def hidden_error(title: Message, ename: str) -> Message:
+    return Message(
+        ko=f"숨겨진 검사가 여러분의 답을 사용할 수 없었습니다 ({ename}): {title.ko}",
+        en=f"A hidden check could not use your answer ({ename}): {title.en}",
+    )
+
+
+def submission_unreadable(detail: str) -> Message:
+    return Message(
+        ko=f"제출 파일을 읽을 수 없습니다: {detail}",
+        en=f"The submission could not be read: {detail}",
+    )

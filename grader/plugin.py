@@ -1,0 +1,175 @@
+"""The pytest plugin that runs checks: fixtures ``student`` and ``reference``, points, verdicts.
+
+Checks are ordinary pytest test functions in ``exercises/<id>/test_*.py``
+(public) and ``solutions/<id>/test_*.py`` (hidden). This plugin gives them their
+fixtures, orders them by where the submission answers each exercise, and turns
+each test's result into a :class:`~grader.results.CheckOutcome`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+
+from grader import messages
+from grader.errors import RunnerGone, StudentError
+from grader.feedback import CheckFailed, Message, PartialCredit
+from grader.remote import MissingName
+from grader.results import CheckOutcome, Outcome, Visibility
+
+HYPOTHESIS_PROFILE = "grader"
+
+
+class NotAnswered(Exception):
+    """The submission has no section for the exercise this check belongs to."""
+
+    def __init__(self, exercise: str) -> None:
+        super().__init__(f"no answer for exercise {exercise!r}")
+        self.exercise = exercise
+
+
+class NotRun(Exception):
+    """The submission could not be run at all (unreadable file, runner failed to start)."""
+
+
+class GradingContext(Protocol):
+    """What the plugin needs from whoever is grading one submission."""
+
+    def check_file(self, path: Path) -> tuple[str, Visibility] | None: ...
+    def position(self, exercise: str) -> int: ...
+    def student_for(self, exercise: str) -> Any: ...
+    def reference_for(self, exercise: str) -> Any: ...
+    def record(self, outcome: CheckOutcome) -> None: ...
+    def collection_failed(self, where: str, text: str) -> None: ...
+
+
+def register_hypothesis_profile() -> None:
+    """Grading is reproducible: hypothesis draws the same examples on every run."""
+    from hypothesis import HealthCheck, Phase, settings
+
+    settings.register_profile(
+        HYPOTHESIS_PROFILE,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        max_examples=20,
+        print_blob=False,
+        report_multiple_bugs=False,
+        # The first failing example is enough to grade; shrinking it costs seconds.
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+class CheckPlugin:
+    """Registered with ``pytest.main(plugins=[CheckPlugin(context)])`` for one submission."""
+
+    def __init__(self, context: GradingContext) -> None:
+        self._context = context
+
+    def _where(self, node: pytest.Item) -> tuple[str, Visibility]:
+        found = self._context.check_file(Path(str(node.path)))
+        if found is None:
+            raise RuntimeError(f"{node.path} is not a check file of the bank")
+        return found
+
+    @pytest.fixture
+    def student(self, request: pytest.FixtureRequest) -> Any:
+        exercise, _ = self._where(request.node)
+        return self._context.student_for(exercise)
+
+    @pytest.fixture
+    def reference(self, request: pytest.FixtureRequest) -> Any:
+        exercise, _ = self._where(request.node)
+        return self._context.reference_for(exercise)
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "points(n): how many points the check is worth")
+        register_hypothesis_profile()
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        items.sort(key=lambda item: self._context.position(self._where(item)[0]))
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self._context.collection_failed(report.nodeid, str(report.longrepr)[-3000:])
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
+            self._context.record(self._outcome(item, call))
+        return report
+
+    def _outcome(self, item: pytest.Item, call: pytest.CallInfo[None]) -> CheckOutcome:
+        exercise, visibility = self._where(item)
+        marker = item.get_closest_marker("points")
+        max_points = float(marker.args[0]) if marker and marker.args else 1.0
+        title = check_title(item)
+        if call.excinfo is None:
+            outcome, fraction, message, diagnosis = "passed", 1.0, None, None
+        else:
+            outcome, fraction, message, diagnosis = verdict(
+                call.excinfo.value, visibility, title
+            )
+        return CheckOutcome(
+            exercise=exercise,
+            check=f"{Path(str(item.path)).stem}::{item.name}",
+            title=title,
+            visibility=visibility,
+            outcome=outcome,
+            points=round(max_points * fraction, 6),
+            max_points=max_points,
+            message=message,
+            diagnosis=diagnosis,
+            seconds=call.duration,
+        )
+
+
+def check_title(item: pytest.Item) -> Message:
+    """A check's title from its docstring: lines ``ko: ...`` and ``en: ...``, or its first line."""
+    function = getattr(item, "function", None)
+    doc = (getattr(function, "__doc__", None) or "").strip()
+    lines = [line.strip() for line in doc.splitlines() if line.strip()]
+    by_language = {
+        line[:2]: line[3:].strip() for line in lines if line[:3] in ("ko:", "en:")
+    }
+    fallback = lines[0] if lines else item.name.removeprefix("test_").replace("_", " ")
+    return Message(ko=by_language.get("ko", fallback), en=by_language.get("en", fallback))
+
+
+def verdict(
+    error: BaseException, visibility: Visibility, title: Message
+) -> tuple[Outcome, float, Message, str | None]:
+    """What a check's exception means for the student: outcome, credit, message, diagnosis.
+
+    Hidden checks never show an assertion's text or an exception's message, since
+    either could carry the expected answer; authored feedback is shown as written.
+    """
+    if isinstance(error, PartialCredit):
+        return "partial", error.fraction, error.message, error.diagnosis
+    if isinstance(error, CheckFailed):
+        return "failed", 0.0, error.message, error.diagnosis
+    if isinstance(error, NotRun):
+        return "error", 0.0, messages.submission_unreadable(str(error)), None
+    if isinstance(error, NotAnswered):
+        return "not-answered", 0.0, messages.not_answered(error.exercise), None
+    if isinstance(error, MissingName):
+        return "failed", 0.0, messages.missing_name(error.name, error.exercise), None
+    if isinstance(error, StudentError):
+        return "failed", 0.0, messages.student_raised(error.ename, error.evalue), None
+    if isinstance(error, RunnerGone):
+        return "error", 0.0, messages.runner_gone(str(error)), None
+    if isinstance(error, AssertionError):
+        if visibility == "hidden":
+            return "failed", 0.0, messages.hidden_failed(title), None
+        return "failed", 0.0, messages.assertion(str(error).strip()[:1000]), None
+    if visibility == "hidden":
+        return "error", 0.0, messages.hidden_error(title, type(error).__name__), None
+    return "error", 0.0, messages.check_error(type(error).__name__, str(error)), None

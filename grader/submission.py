@@ -1,0 +1,152 @@
+"""A student's submission, read from a notebook or a module and split into exercise sections.
+
+A line ``# EXERCISE: <id>`` starts the answer to exercise ``<id>``, in a notebook
+cell or in a module; everything up to the next marker belongs to it. Code before
+the first marker is a preamble that every exercise may use. Reading a file
+executes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from grader.errors import SubmissionError
+
+MARKER = re.compile(r"^#\s*EXERCISE:\s*(?P<id>[A-Za-z0-9_.\-]+)\s*$")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_CODE_CELLS = 1000
+
+Kind = Literal["notebook", "module"]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of code that runs as one cell: a notebook cell, or the part of one between markers."""
+
+    cell: int
+    exercise: str | None
+    source: str
+    first_line: int = 1
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A submission's code, in order, with each chunk's exercise."""
+
+    path: Path
+    student: str
+    kind: Kind
+    chunks: tuple[Chunk, ...]
+    sha256: str
+    notebook: dict[str, Any] | None = None
+
+    @property
+    def has_markers(self) -> bool:
+        return any(chunk.exercise is not None for chunk in self.chunks)
+
+    def answered(self) -> list[str]:
+        """Exercise ids the submission answers, in the order they are last answered."""
+        return sorted(self.grading_points(), key=self.grading_points().__getitem__)
+
+    def grading_points(self) -> dict[str, int]:
+        """For each exercise, the number of chunks to run before its checks.
+
+        That is where its last section ends: a notebook that later rebinds a name
+        keeps the credit its earlier exercise earned with it. Without markers,
+        every exercise is graded on the final namespace.
+        """
+        points: dict[str, int] = {}
+        for index, chunk in enumerate(self.chunks):
+            if chunk.exercise is not None:
+                points[chunk.exercise] = index + 1
+        return points
+
+
+def load_submission(path: Path, student: str | None = None) -> Submission:
+    """Read a ``.ipynb`` or ``.py`` submission; raise SubmissionError saying what is wrong."""
+    student = student or path.stem
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise SubmissionError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise SubmissionError(
+            f"{path.name} is {len(raw) // 2**20} MiB; submissions over "
+            f"{MAX_FILE_BYTES // 2**20} MiB are refused. Clear the notebook's outputs and resubmit."
+        )
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SubmissionError(
+            f"{path.name} is not UTF-8 text (byte {error.start}); save it again as UTF-8."
+        ) from None
+    if path.suffix == ".ipynb":
+        notebook, chunks = _notebook_chunks(text, path)
+        return Submission(path, student, "notebook", chunks, digest, notebook)
+    if path.suffix == ".py":
+        return Submission(path, student, "module", tuple(split_source(text, cell=1)), digest)
+    raise SubmissionError(f"{path.name}: a submission is a .ipynb notebook or a .py module")
+
+
+def split_source(source: str, cell: int) -> list[Chunk]:
+    """Split one cell's or module's source at marker lines."""
+    chunks: list[Chunk] = []
+    lines: list[str] = []
+    exercise: str | None = None
+    first_line = 1
+    for number, line in enumerate(source.splitlines(keepends=True), start=1):
+        match = MARKER.match(line.rstrip("\r\n"))
+        if match:
+            if "".join(lines).strip():
+                chunks.append(Chunk(cell, exercise, "".join(lines), first_line))
+            exercise, lines, first_line = match["id"], [line], number
+        else:
+            lines.append(line)
+    if "".join(lines).strip() or exercise is not None:
+        chunks.append(Chunk(cell, exercise, "".join(lines), first_line))
+    return chunks
+
+
+def _notebook_chunks(text: str, path: Path) -> tuple[dict[str, Any], tuple[Chunk, ...]]:
+    import nbformat
+
+    if not text.strip():
+        raise SubmissionError(f"{path.name} is empty; save the notebook in Jupyter and resubmit.")
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SubmissionError(
+            f"{path.name} is not a notebook: invalid JSON at line {error.lineno}, "
+            f"column {error.colno} ({error.msg}). Open it in Jupyter, save it, and resubmit."
+        ) from None
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+    except Exception as error:
+        raise SubmissionError(
+            f"{path.name} is not a notebook nbformat can read ({type(error).__name__}: {error})."
+        ) from None
+    code_cells = [cell for cell in notebook.get("cells", []) if cell.get("cell_type") == "code"]
+    if len(code_cells) > MAX_CODE_CELLS:
+        raise SubmissionError(
+            f"{path.name} has {len(code_cells)} code cells; the limit is {MAX_CODE_CELLS}. "
+            "Merge or delete cells and resubmit."
+        )
+    chunks: list[Chunk] = []
+    exercise: str | None = None
+    for number, cell in enumerate(notebook.get("cells", []), start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        for chunk in split_source(source, cell=number):
+            if chunk.exercise is None:
+                chunk = Chunk(chunk.cell, exercise, chunk.source, chunk.first_line)
+            exercise = chunk.exercise
+            chunks.append(chunk)
+    return dict(notebook), tuple(chunks)

@@ -1,0 +1,62 @@
+"""Hidden checks for 'conv_output_size'."""
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from grader import expect
+from grader.checks import expect_number
+
+
+def _diagnose(got, n, m, p, s):
+    """Name the known mistake that gives ``got``, if one does."""
+    if got == (n - m) // s + 1 and p:
+        return "padding-forgotten"
+    if got == n + 2 * p - m + 1 and s > 1:
+        return "stride-forgotten"
+    if got != (n + 2 * p - m) // s + 1 and abs(got - ((n + 2 * p - m) / s + 1)) < 1e-9:
+        return "not-floored"
+    return None
+
+
+_HINTS = {
+    "padding-forgotten": ("패딩 2p 를 빠뜨렸습니다.", "the padding term 2p is missing."),
+    "stride-forgotten": ("스트라이드 s 로 나누지 않았습니다.", "the division by the stride s is missing."),
+    "not-floored": ("나눗셈 결과를 내림하지 않았습니다.", "the division is not floored."),
+}
+
+
+@pytest.mark.points(3)
+@given(
+    n=st.integers(1, 256), m=st.integers(1, 11), p=st.integers(0, 5), s=st.integers(1, 4)
+)
+def test_matches_the_formula_everywhere(student, reference, n, m, p, s):
+    """ko: 여러 n, m, p, s 에서 공식과 같은 값을 냅니다.
+    en: agrees with the formula over many n, m, p, s."""
+    assume(n + 2 * p >= m)
+    got = expect_number(student.conv_output_size(n, m, p, s), "conv_output_size(n, m, p, s)")
+    diagnosis = None if got == reference.conv_output_size(n, m, p, s) else _diagnose(got, n, m, p, s)
+    hint_ko, hint_en = _HINTS.get(diagnosis, ("", ""))
+    expect(
+        got == reference.conv_output_size(n, m, p, s),
+        ko=f"n={n}, m={m}, p={p}, s={s} 에서 결과가 틀립니다. {hint_ko}".strip(),
+        en=f"wrong for n={n}, m={m}, p={p}, s={s}. {hint_en}".strip(),
+        diagnosis=diagnosis,
+    )
+
+
+@pytest.mark.points(2)
+@pytest.mark.parametrize(("n", "m", "s"), [(28, 3, 1), (32, 5, 2), (9, 3, 3)])
+def test_agrees_with_a_real_valid_conv2d(student, n, m, s):
+    """ko: 패딩이 없을 때 Keras Conv2D(padding='valid') 의 실제 출력 크기와 같습니다.
+    en: without padding, agrees with a real Keras Conv2D(padding='valid') output size."""
+    import keras
+
+    layer = keras.layers.Conv2D(1, m, strides=s, padding="valid")
+    real = layer.compute_output_shape((1, n, n, 1))[1]
+    got = expect_number(student.conv_output_size(n, m, 0, s), "conv_output_size")
+    expect(
+        got == real,
+        ko=f"{n}x{n} 입력, {m}x{m} 필터, 스트라이드 {s} 인 Conv2D 의 실제 출력 크기와 다릅니다.",
+        en=f"differs from a real Conv2D's output for a {n}x{n} input, {m}x{m} filter, stride {s}.",
+    )
