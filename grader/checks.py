@@ -81,14 +81,16 @@ def expect_tensor(
     return value
 
 
-def expect_number(value: Any, name: str) -> float:
+def expect_number(value: Any, name: str) -> int | float:
     """Give ``value`` as a Python number, failing unless it is one (or a 0-d array or tensor)."""
     if isinstance(value, bool) or value is None:
         fail(
             ko=f"`{name}` 은(는) 숫자여야 하는데 {describe(value)} 입니다.",
             en=f"`{name}` should be a number, it is {describe(value)}.",
         )
-    if isinstance(value, (int, float, np.number)):
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
         return float(value)
     array = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
     if array.shape != () or array.dtype.kind not in "iuf":
@@ -96,4 +98,4 @@ def expect_number(value: Any, name: str) -> float:
             ko=f"`{name}` 은(는) 숫자 하나여야 하는데 {describe(value)} 입니다.",
             en=f"`{name}` should be a single number, it is {describe(value)}.",
         )
-    return float(array)
+    return int(array) if array.dtype.kind in "iu" else float(array)

@@ -57,6 +57,11 @@ class Grader:
 
     def __enter__(self) -> Grader:
         self.zygote.start()
+        # Checks and references need TensorFlow here too; importing it while the zygote
+        # imports its own copy overlaps the two costs.
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        import tensorflow  # noqa: F401
+
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -171,7 +176,15 @@ class _SubmissionRun:
         self._run_chunks_until(self.position(exercise))
         if self.session.gone is not None:
             raise self.session.gone
-        return StudentNamespace(self.session, exercise)
+        return StudentNamespace(self.session, exercise, self._trouble_in(exercise))
+
+    def _trouble_in(self, exercise: str) -> str | None:
+        """The first cell of the exercise's section that did not run cleanly, in words."""
+        for cell in self.cells:
+            if cell.exercise == exercise and cell.status != "ok":
+                what = "timeout" if cell.status == "timeout" else f"{cell.ename}: {cell.evalue}"
+                return f"cell {cell.cell}: {what}"[:300]
+        return None
 
     def reference_for(self, exercise: str) -> Any:
         solution = self.grader.bank.get(exercise).solution

@@ -18,7 +18,14 @@ def not_answered(exercise: str) -> Message:
     )
 
 
-def missing_name(name: str, exercise: str) -> Message:
+def missing_name(name: str, exercise: str, trouble: str | None = None) -> Message:
+    if trouble is not None:
+        return Message(
+            ko=f"'{exercise}' 문제에서 `{name}` 이(가) 정의되지 않았습니다. 이 문제의 셀이 끝까지 "
+            f"실행되지 못했습니다 ({trouble}). 그 셀을 먼저 고치세요.",
+            en=f"Exercise '{exercise}': `{name}` is not defined, because a cell of this exercise "
+            f"did not finish ({trouble}). Fix that cell first.",
+        )
     return Message(
         ko=f"'{exercise}' 문제에서 `{name}` 이(가) 정의되지 않았습니다. 이름의 철자와, 그 셀이 "
         "오류 없이 실행되는지 확인하세요.",

@@ -161,7 +161,7 @@ def verdict(
     if isinstance(error, NotAnswered):
         return "not-answered", 0.0, messages.not_answered(error.exercise), None
     if isinstance(error, MissingName):
-        return "failed", 0.0, messages.missing_name(error.name, error.exercise), None
+        return "failed", 0.0, messages.missing_name(error.name, error.exercise, error.trouble), None
     if isinstance(error, StudentError):
         return "failed", 0.0, messages.student_raised(error.ename, error.evalue), None
     if isinstance(error, RunnerGone):

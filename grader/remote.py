@@ -196,9 +196,10 @@ class StudentNamespace:
     define raises :class:`MissingName` (an AttributeError, so ``hasattr`` works).
     """
 
-    def __init__(self, session: RunnerSession, exercise: str) -> None:
+    def __init__(self, session: RunnerSession, exercise: str, trouble: str | None = None) -> None:
         object.__setattr__(self, "_session", session)
         object.__setattr__(self, "_exercise", exercise)
+        object.__setattr__(self, "_trouble", trouble)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):
@@ -208,7 +209,8 @@ class StudentNamespace:
             return session.request("get", name=name)
         except StudentError as error:
             if error.ename == "NameError":
-                raise MissingName(name, object.__getattribute__(self, "_exercise")) from None
+                raise MissingName(name, object.__getattribute__(self, "_exercise"),
+                                  object.__getattribute__(self, "_trouble")) from None
             raise
 
     def __repr__(self) -> str:
@@ -218,7 +220,9 @@ class StudentNamespace:
 class MissingName(AttributeError):
     """The submission does not define a name a check asked for."""
 
-    def __init__(self, name: str, exercise: str) -> None:
+    def __init__(self, name: str, exercise: str, trouble: str | None = None) -> None:
         super().__init__(f"the submission does not define {name!r} (exercise {exercise!r})")
         self.name = name
         self.exercise = exercise
+        #: What went wrong in the exercise's own cells, if anything did.
+        self.trouble = trouble

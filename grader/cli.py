@@ -1,0 +1,114 @@
+"""The ``grader`` command: ``check`` for students, ``batch`` for instructors."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from grader.bank import find_bank_root, load_bank
+from grader.errors import GraderError
+from grader.feedback import Language
+from grader.sandbox import Limits
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="grader", description=__doc__)
+    parser.add_argument("--bank", type=Path, help="the course folder holding exercises/ "
+                        "(default: the nearest one at or above the current folder)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="run the public checks on your work")
+    check.add_argument("file", type=Path, help="your notebook (.ipynb) or module (.py)")
+    check.add_argument("--lang", choices=["ko", "en"], default="ko")
+    check.add_argument("--timeout", type=float, default=120.0,
+                       help="seconds the whole submission may run (default 120)")
+
+    batch = commands.add_parser("batch", help="grade a whole class folder")
+    batch.add_argument("folder", type=Path, help="folder of <student>.ipynb/.py or <student>/")
+    batch.add_argument("--out", type=Path, required=True, help="where results and reports go")
+    batch.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    batch.add_argument("--timeout", type=float, default=120.0,
+                       help="seconds each submission may run (default 120)")
+    batch.add_argument("--lang", choices=["ko", "en"], default="ko",
+                       help="language the reports open in (default ko)")
+    return parser
+
+
+def _limits(timeout: float) -> Limits:
+    return Limits(wall_seconds=timeout, cell_seconds=min(timeout, 60.0),
+                  cpu_seconds=int(timeout * 2) + 10)
+
+
+def _check(args: argparse.Namespace, console: Console) -> int:
+    from grader.grading import Grader, GradingOptions
+    from grader.terminal import print_check_result
+
+    if not args.file.is_file():
+        raise GraderError(f"{args.file} does not exist; give the path of your notebook or .py file")
+    root = args.bank or find_bank_root(args.file.parent)
+    bank = load_bank(root, with_solutions=False)
+    options = GradingOptions(limits=_limits(args.timeout), hidden=False, answered_only=True)
+    lang: Language = args.lang
+    with console.status("TensorFlow …"), Grader(bank, options) as grader:
+        result = grader.grade_file(args.file)
+    print_check_result(console, result, bank, lang)
+    for notice in grader.notices:
+        console.print(f"[dim]note: {notice}[/dim]")
+    all_passed = result.error is None and all(c.passed for e in result.exercises for c in e.checks)
+    return 0 if all_passed and result.exercises else 1
+
+
+def _batch(args: argparse.Namespace, console: Console) -> int:
+    from grader.batch import run_batch
+    from grader.grading import GradingOptions
+
+    if not args.folder.is_dir():
+        raise GraderError(f"{args.folder} is not a folder of submissions")
+    if args.jobs < 1:
+        raise GraderError("--jobs must be at least 1")
+    bank = load_bank(args.bank or find_bank_root())
+    options = GradingOptions(limits=_limits(args.timeout))
+    started = time.perf_counter()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task("grading", total=None)
+
+        def advance(done: int, total: int, student: str) -> None:
+            progress.update(task, completed=done, total=total, description=f"graded {student}")
+
+        summary = run_batch(bank, args.folder, args.out, options, jobs=args.jobs,
+                            lang=args.lang, progress=advance)
+    for notice in summary.notices:
+        console.print(f"[yellow]note:[/yellow] {notice}")
+    console.print(
+        f"{summary.students} students: {summary.graded} graded, {summary.skipped} unchanged "
+        f"(kept) in {time.perf_counter() - started:.1f} s. Reports: {args.out / 'index.html'}"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    args = _parser().parse_args(argv)
+    console = Console(stderr=False, highlight=False)
+    try:
+        if args.command == "check":
+            return _check(args, console)
+        return _batch(args, console)
+    except GraderError as error:
+        Console(stderr=True).print(f"[bold red]grader:[/bold red] {error}", highlight=False)
+        return 2
+    except KeyboardInterrupt:
+        Console(stderr=True).print("grader: interrupted; graded submissions are kept")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
