@@ -120,7 +120,7 @@ class _Encoder:
 
     def _blob(self, array: np.ndarray[Any, Any]) -> int:
         buffer = io.BytesIO()
-        np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+        np.save(buffer, array, allow_pickle=False)
         self.blobs.append(buffer.getvalue())
         return len(self.blobs) - 1
 
@@ -225,8 +225,11 @@ class _Decoder:
         if not _is_index(index) or index >= len(self._blobs) or index in self._used:
             raise ProtocolError(f"array refers to a missing or reused blob {index!r}")
         self._used.add(index)
+        blob = self._blobs[index]
+        if not blob.startswith(b"\x93NUMPY"):
+            raise ProtocolError("array blob is not a valid .npy file (no NumPy magic)")
         try:
-            array = np.load(io.BytesIO(self._blobs[index]), allow_pickle=False)
+            array = np.lib.format.read_array(io.BytesIO(blob), allow_pickle=False)
         except ValueError as error:
             raise ProtocolError(f"array blob refused (pickled or object data): {error}") from None
         except Exception as error:

@@ -71,6 +71,10 @@ class RunnerSession:
         status = value.get("status")
         if status not in ("ok", "error", "timeout"):
             raise self._kill(f"the runner reported an unknown cell status {status!r}", "protocol")
+        if status == "timeout":
+            error = {"ename": "TimeoutError",
+                     "evalue": f"the cell ran past its {self._limits.cell_seconds:g} s time limit",
+                     "traceback": ""}
         return CellRun(
             cell=cell, exercise=exercise, status=status,
             stdout=_text(value.get("stdout")), ename=_text(error.get("ename")),

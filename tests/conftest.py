@@ -1,0 +1,98 @@
+"""Shared fixtures: the repository's bank, notebooks written on the fly, a warm grader."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from grader.bank import Bank, load_bank
+from grader.grading import Grader, GradingOptions
+from grader.remote import RunnerSession
+from grader.sandbox import Confinement, Limits
+from grader.zygote import Zygote
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+#: Short limits keep hostile submissions cheap to grade in tests.
+TEST_LIMITS = Limits(wall_seconds=40, cell_seconds=4, cpu_seconds=60, memory_mb=2048)
+
+
+@pytest.fixture(scope="session")
+def bank() -> Bank:
+    return load_bank(ROOT)
+
+
+@pytest.fixture(scope="session")
+def public_bank() -> Bank:
+    return load_bank(ROOT, with_solutions=False)
+
+
+@pytest.fixture(scope="session")
+def grader(bank: Bank) -> Iterator[Grader]:
+    """One warm grader (and zygote) shared by the slow tests."""
+    with Grader(bank, GradingOptions(limits=TEST_LIMITS)) as warm:
+        yield warm
+
+
+def solution_source(bank: Bank, exercise_id: str) -> str:
+    solution = bank.get(exercise_id).solution
+    assert solution is not None
+    return solution.read_text(encoding="utf-8")
+
+
+def starter_source(bank: Bank, exercise_id: str) -> str:
+    return (bank.get(exercise_id).folder / "starter.py").read_text(encoding="utf-8")
+
+
+NotebookWriter = Callable[..., Path]
+
+
+@pytest.fixture
+def write_notebook(tmp_path: Path) -> NotebookWriter:
+    """Write a notebook of code cells (strings) and markdown cells (``("md", text)``)."""
+
+    def write(name: str, *cells: str | tuple[str, str], folder: Path | None = None) -> Path:
+        notebook = new_notebook()
+        for cell in cells:
+            if isinstance(cell, tuple):
+                notebook.cells.append(new_markdown_cell(cell[1]))
+            else:
+                notebook.cells.append(new_code_cell(cell))
+        path = (folder or tmp_path) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(nbformat.writes(notebook), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def zygote() -> Iterator[Zygote]:
+    with Zygote() as warm:
+        warm.start()
+        yield warm
+
+
+@pytest.fixture
+def runner(zygote: Zygote, tmp_path: Path) -> Iterator[Callable[..., RunnerSession]]:
+    """Start a runner that has run the given cells; closed at the end of the test."""
+    sessions: list[RunnerSession] = []
+
+    def start(*cells: str, limits: Limits = TEST_LIMITS, hidden: tuple[str, ...] = ()
+              ) -> RunnerSession:
+        session = RunnerSession(zygote, Confinement(limits, (str(ROOT), *hidden)))
+        sessions.append(session)
+        for number, source in enumerate(cells, start=1):
+            run = session.run_cell(number, None, source)
+            assert run.status == "ok", run
+        return session
+
+    yield start
+    for session in sessions:
+        session.close()

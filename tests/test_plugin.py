@@ -1,0 +1,72 @@
+"""What a check's exception means for the student, and what hidden checks never reveal."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.errors import RunnerGone, StudentError
+from grader.feedback import CheckFailed, Message, PartialCredit, expect, fail, partial_credit
+from grader.plugin import NotAnswered, verdict
+from grader.remote import MissingName
+
+TITLE = Message(ko="제목", en="title")
+
+
+def test_authored_feedback_is_shown_as_written_with_its_diagnosis() -> None:
+    with pytest.raises(CheckFailed) as caught:
+        expect(False, ko="틀림", en="wrong", diagnosis="one-hot-twice")
+    outcome, credit, message, diagnosis = verdict(caught.value, "hidden", TITLE)
+    assert (outcome, credit, message, diagnosis) == (
+        "failed", 0.0, Message("틀림", "wrong"), "one-hot-twice")
+
+
+def test_partial_credit_awards_its_fraction() -> None:
+    with pytest.raises(PartialCredit) as caught:
+        partial_credit(0.5, ko="반", en="half")
+    assert verdict(caught.value, "public", TITLE)[:2] == ("partial", 0.5)
+
+
+def test_partial_credit_outside_zero_to_one_is_a_bank_bug() -> None:
+    with pytest.raises(ValueError, match="within"):
+        partial_credit(1.5, ko="", en="")
+
+
+def test_a_hidden_assertion_never_shows_its_expected_value() -> None:
+    error = AssertionError("assert 235146 == 42")
+    outcome, _, message, _ = verdict(error, "hidden", TITLE)
+    assert outcome == "failed"
+    assert "235146" not in message.ko + message.en
+    assert TITLE.en in message.en
+
+
+def test_a_public_assertion_shows_its_text() -> None:
+    _, _, message, _ = verdict(AssertionError("assert 3 == 4"), "public", TITLE)
+    assert "assert 3 == 4" in message.en
+
+
+def test_a_hidden_checks_own_crash_does_not_leak_its_message() -> None:
+    outcome, _, message, _ = verdict(ValueError("expected 1234"), "hidden", TITLE)
+    assert outcome == "error"
+    assert "1234" not in message.ko + message.en and "ValueError" in message.en
+
+
+@pytest.mark.parametrize(
+    ("error", "outcome", "words"),
+    [
+        (NotAnswered("one_hot"), "not-answered", "# EXERCISE: one_hot"),
+        (MissingName("y", "one_hot"), "failed", "`y` is not defined"),
+        (MissingName("y", "one_hot", "cell 3: timeout"), "failed", "cell 3: timeout"),
+        (StudentError("ZeroDivisionError", "division by zero"), "failed", "ZeroDivisionError"),
+        (RunnerGone("the runner exited"), "error", "the runner exited"),
+    ],
+)
+def test_framework_failures_become_bilingual_messages(error: Exception, outcome: str,
+                                                      words: str) -> None:
+    got, credit, message, _ = verdict(error, "public", TITLE)
+    assert (got, credit) == (outcome, 0.0)
+    assert words in message.en and message.ko and message.ko != message.en
+
+
+def test_fail_raises_so_it_can_be_used_as_a_statement() -> None:
+    with pytest.raises(CheckFailed, match="english"):
+        fail(ko="한국어", en="english")

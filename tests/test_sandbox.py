@@ -1,0 +1,104 @@
+"""The runner's confinement: what student code can and cannot reach."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from grader.remote import RunnerSession, StudentNamespace
+from grader.sandbox import Limits
+
+from .conftest import ROOT, TEST_LIMITS
+
+pytestmark = pytest.mark.slow
+
+Start = Callable[..., RunnerSession]
+
+
+def value_of(session: RunnerSession, source: str) -> object:
+    run = session.run_cell(99, None, f"result = {source}")
+    assert run.status == "ok", run
+    return StudentNamespace(session, "x").result
+
+
+def test_the_bank_and_hidden_folders_are_empty_to_the_runner(runner: Start, tmp_path: Path
+                                                             ) -> None:
+    secret = tmp_path / "class" / "other_student.ipynb"
+    secret.parent.mkdir()
+    secret.write_text("answers")
+    session = runner(hidden=(str(secret.parent),))
+    assert value_of(session, f"os.listdir({str(ROOT / 'solutions')!r}) if "
+                    f"__import__('os').path.exists({str(ROOT / 'solutions')!r}) else []"
+                    ) == []
+    assert value_of(session, f"__import__('os').path.exists({str(secret)!r})") is False
+    assert value_of(session, f"__import__('os').path.exists({str(ROOT / '.git')!r})") is False
+
+
+def test_the_runner_cannot_write_where_it_is_hidden(runner: Start, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    session = runner(hidden=(str(out),))
+    run = session.run_cell(1, None, f"open({str(out / 'results.sqlite')!r}, 'w').write('x')")
+    assert run.status == "error"
+    assert run.ename in ("OSError", "PermissionError", "FileNotFoundError", "ReadOnlyFileSystemError")
+    assert not (out / "results.sqlite").exists()
+
+
+def test_the_runner_has_no_network(runner: Start) -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    accepted: list[object] = []
+    server.settimeout(3)
+    thread = threading.Thread(target=lambda: accepted.append(_accept(server)))
+    thread.start()
+    session = runner()
+    run = session.run_cell(1, None, f"import socket\nsocket.create_connection(('127.0.0.1', "
+                                    f"{port}), timeout=2).sendall(b'hello')")
+    thread.join()
+    server.close()
+    assert run.status == "error" and run.ename in ("OSError", "ConnectionRefusedError")
+    assert accepted == [None]
+
+
+def _accept(server: socket.socket) -> object:
+    try:
+        return server.accept()
+    except TimeoutError:
+        return None
+
+
+def test_the_graders_environment_is_not_passed_on(runner: Start,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRADER_SECRET_TOKEN", "hunter2")
+    session = runner()
+    environment = value_of(session, "dict(__import__('os').environ)")
+    assert isinstance(environment, dict)
+    assert "GRADER_SECRET_TOKEN" not in environment and "hunter2" not in str(environment)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a separate uid needs root")
+def test_as_root_the_runner_runs_under_an_unprivileged_uid(runner: Start) -> None:
+    assert value_of(runner(), "__import__('os').getuid()") >= 2_000_000
+
+
+def test_the_working_directory_is_empty_and_private(runner: Start) -> None:
+    session = runner()
+    assert value_of(session, "__import__('os').listdir('.')") == []
+    assert value_of(session, "__import__('os').getcwd()") == "/tmp/work"
+
+
+def test_a_file_past_the_size_limit_fails_without_killing_the_runner(runner: Start) -> None:
+    limits = Limits(**{**TEST_LIMITS.__dict__, "file_size_mb": 1})
+    session = runner(limits=limits)
+    run = session.run_cell(1, None, "open('big', 'wb').write(b'0' * 5_000_000)")
+    assert run.status == "error" and "File too large" in run.evalue
+    assert value_of(session, "1 + 1") == 2
+
+
+def test_the_standard_library_still_imports_lazily(runner: Start) -> None:
+    assert value_of(runner(), "__import__('csv').__name__") == "csv"
