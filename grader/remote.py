@@ -50,7 +50,10 @@ class RunnerSession:
         return describe_status(self.exit_status)
 
     def _kill(self, message: str, reason: str) -> RunnerGone:
-        self._zygote.kill(self._process)
+        # A runner that closed its end has ended on its own: its exit status is still to
+        # be read, so it is not killed; close() collects it (killing after a short wait).
+        if reason != "exited":
+            self._zygote.kill(self._process)
         self.gone = RunnerGone(message, reason=reason)
         return self.gone
 
