@@ -71,16 +71,18 @@ class Bank:
         return [exercise.id for exercise in self.exercises]
 
 
-def find_bank_root(start: Path | None = None) -> Path:
-    """Give the nearest folder at or above ``start`` (or $GRADER_BANK) holding ``exercises/``."""
+def find_bank_root(*starts: Path) -> Path:
+    """Give $GRADER_BANK, or the nearest folder at or above a start (default: the current
+    folder) that holds ``exercises/``."""
     if "GRADER_BANK" in os.environ:
         return Path(os.environ["GRADER_BANK"]).resolve()
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "exercises").is_dir():
-            return folder
+    places = [start.resolve() for start in starts] or [Path.cwd().resolve()]
+    for here in places:
+        for folder in (here, *here.parents):
+            if (folder / "exercises").is_dir():
+                return folder
     raise BankError(
-        f"no exercise bank found at or above {here}: run from the course folder, "
+        f"no exercise bank found at or above {places[0]}: run from the course folder, "
         "or pass --bank PATH (or set GRADER_BANK)."
     )
 

@@ -67,8 +67,10 @@ def discover(class_dir: Path) -> list[Entry]:
         if entry.student in entries:
             kept = entries[entry.student]
             entries[entry.student] = replace(
-                kept, problem=f"two submissions for {entry.student}: {kept.path.name} and "
-                f"{entry.path.name}; {kept.path.name} was graded")
+                kept,
+                problem=f"two submissions for {entry.student}: {kept.path.name} and "
+                f"{entry.path.name}; {kept.path.name} was graded",
+            )
             continue
         entries[entry.student] = entry
     return list(entries.values())
@@ -76,14 +78,18 @@ def discover(class_dir: Path) -> list[Entry]:
 
 def _folder_entry(folder: Path) -> Entry:
     candidates = sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix in SUBMISSION_SUFFIXES
-        and not p.name.startswith(".")
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix in SUBMISSION_SUFFIXES and not p.name.startswith(".")
     )
     notebooks = [p for p in candidates if p.suffix == ".ipynb"]
     chosen = notebooks or candidates
     if not chosen:
-        return Entry(folder.name, folder / "submission.ipynb",
-                     problem=f"{folder.name}/ holds no .ipynb or .py file")
+        return Entry(
+            folder.name,
+            folder / "submission.ipynb",
+            problem=f"{folder.name}/ holds no .ipynb or .py file",
+        )
     problem = None
     if len(chosen) > 1:
         problem = f"{folder.name}/ holds several submissions; graded {chosen[0].name}"
@@ -103,8 +109,9 @@ def run_batch(
     """Grade the class folder into ``out``; give what was done."""
     out.mkdir(parents=True, exist_ok=True)
     entries = discover(class_dir)
-    options = replace(options, hidden_paths=(
-        *options.hidden_paths, str(class_dir.resolve()), str(out.resolve())))
+    options = replace(
+        options, hidden_paths=(*options.hidden_paths, str(class_dir.resolve()), str(out.resolve()))
+    )
     notices: list[str] = [e.problem for e in entries if e.problem]
     with ResultsStore(out / "results.sqlite") as store:
         todo = [e for e in entries if not store.is_current(e.student, e.sha256(), bank.version)]
@@ -121,8 +128,9 @@ def run_batch(
     return BatchSummary(done, len(entries) - len(todo), len(entries), tuple(notices))
 
 
-def _grade_all(bank: Bank, todo: list[Entry], options: GradingOptions, jobs: int
-               ) -> Iterator[tuple[SubmissionResult, list[str]]]:
+def _grade_all(
+    bank: Bank, todo: list[Entry], options: GradingOptions, jobs: int
+) -> Iterator[tuple[SubmissionResult, list[str]]]:
     if not todo:
         return
     if jobs <= 1:
@@ -131,8 +139,12 @@ def _grade_all(bank: Bank, todo: list[Entry], options: GradingOptions, jobs: int
                 yield grader.grade_file(entry.path, entry.student), grader.notices
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start,
-                             initargs=(str(bank.root), options)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_worker_start,
+        initargs=(str(bank.root), options),
+    ) as pool:
         futures: list[Future[tuple[dict[str, Any], list[str]]]] = [
             pool.submit(_worker_grade, str(entry.path), entry.student) for entry in todo
         ]

@@ -19,30 +19,44 @@ from grader.sandbox import Limits
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="grader", description=__doc__)
-    parser.add_argument("--bank", type=Path, help="the course folder holding exercises/ "
-                        "(default: the nearest one at or above the current folder)")
+    parser.add_argument(
+        "--bank",
+        type=Path,
+        help="the course folder holding exercises/ "
+        "(default: the nearest one at or above the current folder)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser("check", help="run the public checks on your work")
     check.add_argument("file", type=Path, help="your notebook (.ipynb) or module (.py)")
     check.add_argument("--lang", choices=["ko", "en"], default="ko")
-    check.add_argument("--timeout", type=float, default=120.0,
-                       help="seconds the whole submission may run (default 120)")
+    check.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        help="seconds the whole submission may run (default 120)",
+    )
 
     batch = commands.add_parser("batch", help="grade a whole class folder")
     batch.add_argument("folder", type=Path, help="folder of <student>.ipynb/.py or <student>/")
     batch.add_argument("--out", type=Path, required=True, help="where results and reports go")
     batch.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
-    batch.add_argument("--timeout", type=float, default=120.0,
-                       help="seconds each submission may run (default 120)")
-    batch.add_argument("--lang", choices=["ko", "en"], default="ko",
-                       help="language the reports open in (default ko)")
+    batch.add_argument(
+        "--timeout", type=float, default=120.0, help="seconds each submission may run (default 120)"
+    )
+    batch.add_argument(
+        "--lang",
+        choices=["ko", "en"],
+        default="ko",
+        help="language the reports open in (default ko)",
+    )
     return parser
 
 
 def _limits(timeout: float) -> Limits:
-    return Limits(wall_seconds=timeout, cell_seconds=min(timeout, 60.0),
-                  cpu_seconds=int(timeout * 2) + 10)
+    return Limits(
+        wall_seconds=timeout, cell_seconds=min(timeout, 60.0), cpu_seconds=int(timeout * 2) + 10
+    )
 
 
 def _check(args: argparse.Namespace, console: Console) -> int:
@@ -51,7 +65,7 @@ def _check(args: argparse.Namespace, console: Console) -> int:
 
     if not args.file.is_file():
         raise GraderError(f"{args.file} does not exist; give the path of your notebook or .py file")
-    root = args.bank or find_bank_root(args.file.parent)
+    root = args.bank or find_bank_root(args.file.parent, Path.cwd())
     bank = load_bank(root, with_solutions=False)
     options = GradingOptions(limits=_limits(args.timeout), hidden=False, answered_only=True)
     lang: Language = args.lang
@@ -75,16 +89,21 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
     bank = load_bank(args.bank or find_bank_root())
     options = GradingOptions(limits=_limits(args.timeout))
     started = time.perf_counter()
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("grading", total=None)
 
         def advance(done: int, total: int, student: str) -> None:
             progress.update(task, completed=done, total=total, description=f"graded {student}")
 
-        summary = run_batch(bank, args.folder, args.out, options, jobs=args.jobs,
-                            lang=args.lang, progress=advance)
+        summary = run_batch(
+            bank, args.folder, args.out, options, jobs=args.jobs, lang=args.lang, progress=advance
+        )
     for notice in summary.notices:
         console.print(f"[yellow]note:[/yellow] {notice}")
     console.print(

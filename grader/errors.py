@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 class GraderError(Exception):
-    """Base of every error the grader raises on purpose; the CLI prints these without a traceback."""
+    """Base of every error the grader raises on purpose; printed without a traceback."""
 
 
 class BankError(GraderError):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 
 from grader.bank import Bank
@@ -23,7 +22,7 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
+        temporary.replace(path)
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise StoreError(
@@ -39,12 +38,14 @@ def grades_csv(results: list[SubmissionResult], bank: Bank) -> str:
     writer.writerow(["student", *bank.ids(), "total", "max"])
     for result in results:
         by_exercise = {e.exercise: e.points for e in result.exercises}
-        writer.writerow([
-            result.student,
-            *(_number(by_exercise.get(exercise_id, 0.0)) for exercise_id in bank.ids()),
-            _number(result.points),
-            _number(result.max_points),
-        ])
+        writer.writerow(
+            [
+                result.student,
+                *(_number(by_exercise.get(exercise_id, 0.0)) for exercise_id in bank.ids()),
+                _number(result.points),
+                _number(result.max_points),
+            ]
+        )
     return buffer.getvalue()
 
 

@@ -53,7 +53,7 @@ class PartialCredit(CheckFailed):
 
 
 def fail(*, ko: str, en: str, diagnosis: str | None = None) -> CheckFailed:
-    """Raise CheckFailed with this feedback (typed as returning it so ``raise fail(...)`` reads well)."""
+    """Raise CheckFailed with this feedback (typed as returning it: ``raise fail(...)`` reads)."""
     raise CheckFailed(Message(ko=ko, en=en), diagnosis)
 
 

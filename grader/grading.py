@@ -85,8 +85,9 @@ class Grader:
         except (ZygoteError, RunnerGone) as error:
             unavailable = f"the runner could not start: {error}"
         forked = time.perf_counter()
-        run = _SubmissionRun(self, submission, session, self._exercises_for(submission),
-                             unavailable)
+        run = _SubmissionRun(
+            self, submission, session, self._exercises_for(submission), unavailable
+        )
         runner_status = ""
         try:
             run.check()
@@ -134,8 +135,14 @@ def _digest_or_empty(path: Path) -> str:
 class _SubmissionRun:
     """One submission being graded: the GradingContext the check plugin talks to."""
 
-    def __init__(self, grader: Grader, submission: Submission, session: RunnerSession | None,
-                 exercises: list[Exercise], unavailable: str | None = None) -> None:
+    def __init__(
+        self,
+        grader: Grader,
+        submission: Submission,
+        session: RunnerSession | None,
+        exercises: list[Exercise],
+        unavailable: str | None = None,
+    ) -> None:
         self.grader = grader
         self.submission = submission
         self.session = session
@@ -255,8 +262,9 @@ class _SubmissionRun:
         gone = self.session.gone if self.session is not None else None
         if gone is None:
             return None
-        where = next((c.cell for c in reversed(self.cells) if c.status in ("crashed", "timeout")),
-                     None)
+        where = next(
+            (c.cell for c in reversed(self.cells) if c.status in ("crashed", "timeout")), None
+        )
         at = f" during cell {where}" if where is not None else " while its answers were checked"
         return f"{gone}{at}"
 
@@ -265,11 +273,21 @@ def _run_pytest(paths: list[str], rootdir: Path, plugin: CheckPlugin) -> int | p
     """Run pytest on the check files with the plugin, quietly, as in a clean environment."""
     args = [
         *paths,
-        "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:timeout",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:terminal",
+        "-p",
+        "no:timeout",
         # Its shutdown runs gc.collect() twice, which costs ~0.5 s with TensorFlow loaded.
-        "-p", "no:unraisableexception",
-        "--import-mode=importlib", f"--rootdir={rootdir}", "-c", os.devnull,
-        "-W", "ignore::DeprecationWarning",
+        "-p",
+        "no:unraisableexception",
+        "--import-mode=importlib",
+        f"--rootdir={rootdir}",
+        "-c",
+        os.devnull,
+        "-W",
+        "ignore::DeprecationWarning",
     ]
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):

@@ -112,12 +112,12 @@ class CheckPlugin:
         marker = item.get_closest_marker("points")
         max_points = float(marker.args[0]) if marker and marker.args else 1.0
         title = check_title(item)
-        if call.excinfo is None:
-            outcome, fraction, message, diagnosis = "passed", 1.0, None, None
-        else:
-            outcome, fraction, message, diagnosis = verdict(
-                call.excinfo.value, visibility, title
-            )
+        outcome: Outcome = "passed"
+        fraction: float = 1.0
+        message: Message | None = None
+        diagnosis: str | None = None
+        if call.excinfo is not None:
+            outcome, fraction, message, diagnosis = verdict(call.excinfo.value, visibility, title)
         return CheckOutcome(
             exercise=exercise,
             check=f"{Path(str(item.path)).stem}::{item.name}",
@@ -137,9 +137,7 @@ def check_title(item: pytest.Item) -> Message:
     function = getattr(item, "function", None)
     doc = (getattr(function, "__doc__", None) or "").strip()
     lines = [line.strip() for line in doc.splitlines() if line.strip()]
-    by_language = {
-        line[:2]: line[3:].strip() for line in lines if line[:3] in ("ko:", "en:")
-    }
+    by_language = {line[:2]: line[3:].strip() for line in lines if line[:3] in ("ko:", "en:")}
     fallback = lines[0] if lines else item.name.removeprefix("test_").replace("_", " ")
     return Message(ko=by_language.get("ko", fallback), en=by_language.get("en", fallback))
 
@@ -161,7 +159,12 @@ def verdict(
     if isinstance(error, NotAnswered):
         return "not-answered", 0.0, messages.not_answered(error.exercise), None
     if isinstance(error, MissingName):
-        return "failed", 0.0, messages.missing_name(error.name, error.exercise, error.trouble), None
+        return (
+            "failed",
+            0.0,
+            messages.missing_name(error.missing, error.exercise, error.trouble),
+            None,
+        )
     if isinstance(error, StudentError):
         return "failed", 0.0, messages.student_raised(error.ename, error.evalue), None
     if isinstance(error, RunnerGone):

@@ -74,7 +74,9 @@ class Ref:
 
 
 class _Encoder:
-    def __init__(self, to_handle: Callable[[Any], Handle] | None, tensor_array: TensorProbe) -> None:
+    def __init__(
+        self, to_handle: Callable[[Any], Handle] | None, tensor_array: TensorProbe
+    ) -> None:
         self.blobs: list[bytes] = []
         self._to_handle = to_handle
         self._tensor_array = tensor_array
@@ -115,7 +117,9 @@ class _Encoder:
         if isinstance(value, tuple):
             return {"$tuple": [self.encode(item, depth + 1) for item in value]}
         return {
-            "$dict": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()]
+            "$dict": [
+                [self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()
+            ]
         }
 
     def _blob(self, array: np.ndarray[Any, Any]) -> int:
@@ -204,7 +208,9 @@ class _Decoder:
                 return array[()]
             return TensorValue(array) if tag == "$tensor" else array
         if tag == "$handle" and _is_index(body):
-            return Handle(body, str(value.get("type", "?"))[:200], str(value.get("repr", ""))[:2000])
+            return Handle(
+                body, str(value.get("type", "?"))[:200], str(value.get("repr", ""))[:2000]
+            )
         if tag == "$ref" and _is_index(body):
             return Ref(body)
         raise ProtocolError(f"unknown or malformed tag {tag!r}")

@@ -8,12 +8,13 @@ killed, and every later request fails fast with :class:`~grader.errors.RunnerGon
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
 from grader import protocol
 from grader.errors import ProtocolError, RunnerGone, StudentError
-from grader.results import CellRun
+from grader.results import CellRun, CellStatus
 from grader.sandbox import Confinement
 from grader.zygote import RunnerProcess, Zygote, describe_status
 
@@ -40,10 +41,8 @@ class RunnerSession:
     def close(self) -> str:
         """End the runner and give its exit status in words."""
         if self.gone is None:
-            try:
+            with contextlib.suppress(OSError):
                 self._channel.send(protocol.encode_frame({"op": "exit"}))
-            except OSError:
-                pass
         self.exit_status = self._zygote.wait(self._process, timeout=2.0)
         if self.gone is not None:
             return f"{self.gone} ({describe_status(self.exit_status)})"
@@ -63,31 +62,48 @@ class RunnerSession:
         """Run one chunk of the submission; a runner that dies gives a 'crashed' run."""
         started = time.perf_counter()
         try:
-            value = self._exchange({"op": "run", "source": source}, timeout=self._limits.cell_seconds)
+            value = self._exchange(
+                {"op": "run", "source": source}, timeout=self._limits.cell_seconds
+            )
         except RunnerGone as gone:
-            status = "timeout" if gone.reason == "timeout" else "crashed"
-            return CellRun(cell, exercise, status, ename="RunnerGone", evalue=str(gone),
-                           seconds=time.perf_counter() - started)
+            ended: CellStatus = "timeout" if gone.reason == "timeout" else "crashed"
+            return CellRun(
+                cell,
+                exercise,
+                ended,
+                ename="RunnerGone",
+                evalue=str(gone),
+                seconds=time.perf_counter() - started,
+            )
         if not isinstance(value, dict):
             raise self._kill("the runner's answer to a cell was not a record", "protocol")
-        error = value.get("error") or {}
+        reported = value.get("error")
+        error: dict[str, Any] = reported if isinstance(reported, dict) else {}
         status = value.get("status")
         if status not in ("ok", "error", "timeout"):
             raise self._kill(f"the runner reported an unknown cell status {status!r}", "protocol")
         if status == "timeout":
-            error = {"ename": "TimeoutError",
-                     "evalue": f"the cell ran past its {self._limits.cell_seconds:g} s time limit",
-                     "traceback": ""}
+            error = {
+                "ename": "TimeoutError",
+                "evalue": f"the cell ran past its {self._limits.cell_seconds:g} s time limit",
+                "traceback": "",
+            }
         return CellRun(
-            cell=cell, exercise=exercise, status=status,
-            stdout=_text(value.get("stdout")), ename=_text(error.get("ename")),
-            evalue=_text(error.get("evalue")), traceback=_text(error.get("traceback")),
+            cell=cell,
+            exercise=exercise,
+            status=status,
+            stdout=_text(value.get("stdout")),
+            ename=_text(error.get("ename")),
+            evalue=_text(error.get("evalue")),
+            traceback=_text(error.get("traceback")),
             seconds=time.perf_counter() - started,
         )
 
     def request(self, op: str, **fields: Any) -> Any:
         """Ask the runner for something; give the answer as grader-side values."""
-        return self._to_local(self._exchange({"op": op, **fields}, timeout=self._limits.cell_seconds))
+        return self._to_local(
+            self._exchange({"op": op, **fields}, timeout=self._limits.cell_seconds)
+        )
 
     def _exchange(self, message: dict[str, Any] | None, *, timeout: float) -> Any:
         if self.gone is not None:
@@ -110,10 +126,13 @@ class RunnerSession:
             raise self._kill(f"the runner's connection broke: {error}", "exited") from None
         if reply.get("ok") is True:
             return reply.get("value")
-        error = reply.get("error")
-        if reply.get("ok") is False and isinstance(error, dict):
-            raise StudentError(_text(error.get("ename")), _text(error.get("evalue")),
-                               _text(error.get("traceback")))
+        failure = reply.get("error")
+        if reply.get("ok") is False and isinstance(failure, dict):
+            raise StudentError(
+                _text(failure.get("ename")),
+                _text(failure.get("evalue")),
+                _text(failure.get("traceback")),
+            )
         raise self._kill("the runner's answer has neither a value nor an error", "protocol")
 
     def _to_local(self, value: Any) -> Any:
@@ -174,12 +193,16 @@ class RemoteObject:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._session.request(
-            "call", target=protocol.Ref(self._handle.id), args=_wire(list(args)),
+            "call",
+            target=protocol.Ref(self._handle.id),
+            args=_wire(list(args)),
             kwargs=_wire(kwargs),
         )
 
     def __getitem__(self, key: Any) -> Any:
-        return self._session.request("getitem", target=protocol.Ref(self._handle.id), key=_wire(key))
+        return self._session.request(
+            "getitem", target=protocol.Ref(self._handle.id), key=_wire(key)
+        )
 
     def __len__(self) -> int:
         length = self._session.request("len", target=protocol.Ref(self._handle.id))
@@ -216,8 +239,11 @@ class StudentNamespace:
             return session.request("get", name=name)
         except StudentError as error:
             if error.ename == "NameError":
-                raise MissingName(name, object.__getattribute__(self, "_exercise"),
-                                  object.__getattribute__(self, "_trouble")) from None
+                raise MissingName(
+                    name,
+                    object.__getattribute__(self, "_exercise"),
+                    object.__getattribute__(self, "_trouble"),
+                ) from None
             raise
 
     def __repr__(self) -> str:
@@ -229,7 +255,7 @@ class MissingName(AttributeError):
 
     def __init__(self, name: str, exercise: str, trouble: str | None = None) -> None:
         super().__init__(f"the submission does not define {name!r} (exercise {exercise!r})")
-        self.name = name
+        self.missing = name
         self.exercise = exercise
         #: What went wrong in the exercise's own cells, if anything did.
         self.trouble = trouble

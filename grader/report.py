@@ -67,8 +67,9 @@ def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
 
 
-def write_reports(results: list[SubmissionResult], bank: Bank, out: Path,
-                  lang: Language = "ko") -> None:
+def write_reports(
+    results: list[SubmissionResult], bank: Bank, out: Path, lang: Language = "ko"
+) -> None:
     """Write ``out/index.html`` and ``out/students/<student>.html``."""
     folder = templates_folder(bank)
     env = _environment(folder)
@@ -76,20 +77,29 @@ def write_reports(results: list[SubmissionResult], bank: Bank, out: Path,
     titles = {e.id: e.title for e in bank.exercises}
     student_page = env.get_template("student.html.j2")
     for result in results:
-        html = student_page.render(result=result, titles=_titles_for(result, titles), css=css,
-                                   lang=lang)
+        html = student_page.render(
+            result=result, titles=_titles_for(result, titles), css=css, lang=lang
+        )
         write_atomically(out / "students" / f"{result.student}.html", html)
     index = env.get_template("index.html.j2").render(
-        results=results, exercises=bank.exercises, stats=class_stats(results),
-        check_rates=check_rates(results), histogram=histogram_svg(results), css=css,
-        lang=lang, labels={"title": "Grades"}, points=_points_of,
+        results=results,
+        exercises=bank.exercises,
+        stats=class_stats(results),
+        check_rates=check_rates(results),
+        histogram=histogram_svg(results),
+        css=css,
+        lang=lang,
+        labels={"title": "Grades"},
+        points=_points_of,
     )
     write_atomically(out / "index.html", index)
 
 
 def _titles_for(result: SubmissionResult, titles: dict[str, Message]) -> dict[str, Message]:
-    return {e.exercise: titles.get(e.exercise, Message(e.exercise, e.exercise))
-            for e in result.exercises}
+    return {
+        e.exercise: titles.get(e.exercise, Message(e.exercise, e.exercise))
+        for e in result.exercises
+    }
 
 
 def _points_of(result: SubmissionResult, exercise_id: str) -> float:
@@ -140,12 +150,17 @@ def histogram_svg(results: list[SubmissionResult], bins: int = 10) -> str:
     for i, count in enumerate(counts):
         h = (height - pad) * count / tallest
         x, y = pad + i * bar, height - h
-        parts.append(f'<rect x="{x + 2:.1f}" y="{y:.1f}" width="{bar - 4:.1f}" height="{h:.1f}" '
-                     f'fill="#0969da"><title>{count}</title></rect>')
+        parts.append(
+            f'<rect x="{x + 2:.1f}" y="{y:.1f}" width="{bar - 4:.1f}" height="{h:.1f}" '
+            f'fill="#0969da"><title>{count}</title></rect>'
+        )
         if count:
-            parts.append(f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" '
-                         f'text-anchor="middle">{count}</text>')
-        parts.append(f'<text x="{x + bar / 2:.1f}" y="{height + 14}" text-anchor="middle">'
-                     f'{i * 100 // bins}%</text>')
+            parts.append(
+                f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle">{count}</text>'
+            )
+        parts.append(
+            f'<text x="{x + bar / 2:.1f}" y="{height + 14}" text-anchor="middle">'
+            f"{i * 100 // bins}%</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)

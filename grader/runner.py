@@ -20,10 +20,12 @@ import socket
 import sys
 import time
 import traceback
+from functools import partial
 from types import FrameType
 from typing import Any
 
 from grader import protocol
+from grader.errors import ProtocolError
 from grader.sandbox import Confinement, confine
 
 _shell: Any = None
@@ -50,7 +52,7 @@ def prepare() -> None:
     config.InteractiveShell.colors = "nocolor"
     config.InteractiveShell.cache_size = 0
 
-    class RunnerShell(InteractiveShell):  # type: ignore[misc]
+    class RunnerShell(InteractiveShell):
         last_traceback: list[str] = []  # noqa: RUF012
 
         def _showtraceback(self, etype: Any, evalue: Any, stb: list[str]) -> None:
@@ -119,7 +121,7 @@ class _Session:
     def send(self, message: dict[str, Any]) -> None:
         try:
             frame = protocol.encode_frame(message, to_handle=self.to_handle)
-        except protocol.ProtocolError as error:
+        except ProtocolError as error:
             frame = protocol.encode_frame({"ok": False, "error": _error_text(error)})
         self.channel.send(frame)
 
@@ -214,7 +216,9 @@ class _Session:
                 self.send({"ok": True, "value": self.run_cell(str(request["source"]))})
                 continue
             try:
-                value = self.with_time_limit(self.limits.cell_seconds, lambda: self.answer(request))
+                value = self.with_time_limit(
+                    self.limits.cell_seconds, partial(self.answer, request)
+                )
             except BaseException as error:
                 self.send({"ok": False, "error": _error_text(error, timed_out=self.timed_out)})
                 continue
@@ -229,7 +233,11 @@ def _error_text(error: BaseException, timed_out: bool = False) -> dict[str, str]
 
 def _cell_error(result: Any) -> dict[str, str] | None:
     if result is None:
-        return {"ename": "TimeoutError", "evalue": "the cell ran past its time limit", "traceback": ""}
+        return {
+            "ename": "TimeoutError",
+            "evalue": "the cell ran past its time limit",
+            "traceback": "",
+        }
     error = result.error_before_exec or result.error_in_exec
     if error is None:
         return None
@@ -237,8 +245,9 @@ def _cell_error(result: Any) -> dict[str, str] | None:
     return {"ename": type(error).__name__, "evalue": str(error)[:2000], "traceback": stb[-6000:]}
 
 
-def serve(sock: socket.socket, confinement: Confinement, index: int, namespaces: bool,
-          missing: list[str]) -> None:
+def serve(
+    sock: socket.socket, confinement: Confinement, index: int, namespaces: bool, missing: list[str]
+) -> None:
     """Confine this process, tell the grader it is ready, then answer until told to exit."""
     confine(confinement, index, namespaces)
     _detach_standard_streams(sock.fileno())

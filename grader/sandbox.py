@@ -162,7 +162,7 @@ _SCRATCH_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
 
 def _python_paths() -> list[str]:
     candidates = {sys.prefix, sys.base_prefix, *(p for p in sys.path if p)}
-    return sorted({os.path.realpath(p) for p in candidates if os.path.isdir(p)})
+    return sorted({os.path.realpath(p) for p in candidates if Path(p).is_dir()})
 
 
 def _closed_ancestors(paths: list[str]) -> set[str]:
@@ -174,7 +174,7 @@ def _closed_ancestors(paths: list[str]) -> set[str]:
     closed = set()
     for path in paths:
         for ancestor in Path(path).parents:
-            if ancestor != Path("/") and not os.stat(ancestor).st_mode & 0o001:
+            if ancestor != Path("/") and not ancestor.stat().st_mode & 0o001:
                 closed.add(str(ancestor))
     return closed
 
@@ -204,16 +204,22 @@ def _cover(
         return
     if not path.is_dir():
         if path.exists():
-            _check(libc.mount(b"/dev/null", target.encode(), None, _MS_BIND, None), f"hide {target}")
+            _check(
+                libc.mount(b"/dev/null", target.encode(), None, _MS_BIND, None), f"hide {target}"
+            )
         return
-    _check(libc.mount(b"tmpfs", target.encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, options),
-           f"cover {target}")
+    _check(
+        libc.mount(b"tmpfs", target.encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, options),
+        f"cover {target}",
+    )
     for inner, fd in keep.items():
         if _is_within(inner, target):
             Path(inner).mkdir(parents=True, exist_ok=True)
             source = f"/proc/self/fd/{fd}".encode()
-            _check(libc.mount(source, inner.encode(), None, _MS_BIND | _MS_REC, None),
-                   f"keep {inner} visible")
+            _check(
+                libc.mount(source, inner.encode(), None, _MS_BIND | _MS_REC, None),
+                f"keep {inner} visible",
+            )
     if sealed:
         flags = _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _MS_NOSUID | _MS_NODEV
         _check(libc.mount(b"none", target.encode(), None, flags, None), f"seal {target}")
@@ -231,9 +237,9 @@ def _set_limits(limits: Limits, *, cap_processes: bool) -> None:
     if cap_processes:
         wanted[resource.RLIMIT_NPROC] = (limits.processes, limits.processes)
     for which, (soft, hard) in wanted.items():
-        _, current_hard = resource.getrlimit(which)
-        if current_hard != resource.RLIM_INFINITY:
-            soft, hard = min(soft, current_hard), min(hard, current_hard)
+        _, ceiling = resource.getrlimit(which)
+        if ceiling != resource.RLIM_INFINITY:
+            soft, hard = min(soft, ceiling), min(hard, ceiling)  # noqa: PLW2901
         try:
             resource.setrlimit(which, (soft, hard))
         except (ValueError, OSError) as error:

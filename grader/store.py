@@ -84,17 +84,33 @@ class ResultsStore:
                 self._db.execute(
                     "INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
-                        result.student, result.path, result.sha256, result.bank_version,
-                        result.points, result.max_points, result.error, result.seconds,
-                        time.time(), json.dumps(result.to_json(), ensure_ascii=False),
+                        result.student,
+                        result.path,
+                        result.sha256,
+                        result.bank_version,
+                        result.points,
+                        result.max_points,
+                        result.error,
+                        result.seconds,
+                        time.time(),
+                        json.dumps(result.to_json(), ensure_ascii=False),
                     ),
                 )
                 self._db.executemany(
                     "INSERT OR REPLACE INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (result.student, c.exercise, c.check, c.visibility, c.outcome,
-                         c.points, c.max_points, c.diagnosis)
-                        for e in result.exercises for c in e.checks
+                        (
+                            result.student,
+                            c.exercise,
+                            c.check,
+                            c.visibility,
+                            c.outcome,
+                            c.points,
+                            c.max_points,
+                            c.diagnosis,
+                        )
+                        for e in result.exercises
+                        for c in e.checks
                     ],
                 )
         except sqlite3.Error as error:

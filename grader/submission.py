@@ -26,7 +26,7 @@ Kind = Literal["notebook", "module"]
 
 @dataclass(frozen=True)
 class Chunk:
-    """A piece of code that runs as one cell: a notebook cell, or the part of one between markers."""
+    """Code that runs as one cell: a notebook cell, or the part of one between markers."""
 
     cell: int
     exercise: str | None
@@ -126,7 +126,7 @@ def _notebook_chunks(text: str, path: Path) -> tuple[dict[str, Any], tuple[Chunk
             f"column {error.colno} ({error.msg}). Open it in Jupyter, save it, and resubmit."
         ) from None
     try:
-        notebook = nbformat.reads(text, as_version=4)
+        notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
     except Exception as error:
         raise SubmissionError(
             f"{path.name} is not a notebook nbformat can read ({type(error).__name__}: {error})."
@@ -144,9 +144,7 @@ def _notebook_chunks(text: str, path: Path) -> tuple[dict[str, Any], tuple[Chunk
             continue
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
-        for chunk in split_source(source, cell=number):
-            if chunk.exercise is None:
-                chunk = Chunk(chunk.cell, exercise, chunk.source, chunk.first_line)
-            exercise = chunk.exercise
-            chunks.append(chunk)
+        for piece in split_source(source, cell=number):
+            exercise = piece.exercise if piece.exercise is not None else exercise
+            chunks.append(Chunk(piece.cell, exercise, piece.source, piece.first_line))
     return dict(notebook), tuple(chunks)

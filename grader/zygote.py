@@ -88,7 +88,7 @@ class Zygote:
         self.close()
 
     def start(self) -> None:
-        """Start the zygote process, without waiting for its imports (the grader's run meanwhile)."""
+        """Start the zygote, not waiting for its imports (the grader does its own meanwhile)."""
         if self._process is not None and self._process.poll() is None:
             return
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -139,7 +139,9 @@ class Zygote:
             except subprocess.TimeoutExpired:
                 process.kill()
                 return _status_of_popen(process.wait())
-        reply = self._request({"op": "wait", "pid": runner.pid, "timeout": timeout}, timeout=timeout + 10)
+        reply = self._request(
+            {"op": "wait", "pid": runner.pid, "timeout": timeout}, timeout=timeout + 10
+        )
         status = reply.get("status")
         return None if status is None else int(status)
 
@@ -175,7 +177,9 @@ class Zygote:
             reply = self._control.recv(1 << 16)
         except (OSError, TimeoutError) as error:
             self._restart_after_failure()
-            raise ZygoteError(f"the zygote stopped answering ({error}); it will be restarted") from None
+            raise ZygoteError(
+                f"the zygote stopped answering ({error}); it will be restarted"
+            ) from None
         if not reply:
             self._restart_after_failure()
             raise ZygoteError("the zygote exited unexpectedly; it will be restarted")
@@ -190,12 +194,22 @@ class Zygote:
             self._control.close()
             self._control = None
 
-    def _spawn_runner(self, ours: socket.socket, theirs: socket.socket,
-                      confinement: Confinement) -> RunnerProcess:
+    def _spawn_runner(
+        self, ours: socket.socket, theirs: socket.socket, confinement: Confinement
+    ) -> RunnerProcess:
         process = subprocess.Popen(
-            [sys.executable, "-m", "grader.zygote", "--spawn", str(theirs.fileno()),
-             json.dumps(_confinement_to_json(confinement)), str(self._next_index)],
-            pass_fds=[theirs.fileno()], env=runner_environment(), cwd="/",
+            [
+                sys.executable,
+                "-m",
+                "grader.zygote",
+                "--spawn",
+                str(theirs.fileno()),
+                json.dumps(_confinement_to_json(confinement)),
+                str(self._next_index),
+            ],
+            pass_fds=[theirs.fileno()],
+            env=runner_environment(),
+            cwd="/",
             stdin=subprocess.DEVNULL,
         )
         self._spawned[process.pid] = process
@@ -331,8 +345,13 @@ def _spawned_runner(fd: int, confinement_json: str, index: int) -> None:
     die_with_parent()
     runner.prepare()
     sock = socket.socket(fileno=fd)
-    runner.serve(sock, _confinement_from_json(json.loads(confinement_json)), index, False,
-                 ["a warm zygote (spawned): this runner paid for its own imports"])
+    runner.serve(
+        sock,
+        _confinement_from_json(json.loads(confinement_json)),
+        index,
+        False,
+        ["a warm zygote (spawned): this runner paid for its own imports"],
+    )
 
 
 def main(argv: list[str]) -> None:

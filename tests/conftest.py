@@ -84,8 +84,9 @@ def runner(zygote: Zygote, tmp_path: Path) -> Iterator[Callable[..., RunnerSessi
     """Start a runner that has run the given cells; closed at the end of the test."""
     sessions: list[RunnerSession] = []
 
-    def start(*cells: str, limits: Limits = TEST_LIMITS, hidden: tuple[str, ...] = ()
-              ) -> RunnerSession:
+    def start(
+        *cells: str, limits: Limits = TEST_LIMITS, hidden: tuple[str, ...] = ()
+    ) -> RunnerSession:
         session = RunnerSession(zygote, Confinement(limits, (str(ROOT), *hidden)))
         sessions.append(session)
         for number, source in enumerate(cells, start=1):

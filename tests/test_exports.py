@@ -34,8 +34,9 @@ def test_results_json_carries_both_languages_and_timings(bank: Bank) -> None:
     assert document["bank_version"] == bank.version
 
 
-def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                                  ) -> None:
+def test_a_failed_write_leaves_the_old_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "grades.csv"
     target.write_text("old")
 

@@ -1,4 +1,4 @@
-"""Grading whole submissions: credit per exercise section, failures that cost only what they must."""
+"""Grading whole submissions: credit per section; a failure costs only what it must."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ def outcomes(result: SubmissionResult, exercise: str) -> set[str]:
     return {check.outcome for check in found.checks}
 
 
-def test_the_reference_solutions_score_full_marks(grader: Grader, bank: Bank,
-                                                  write_notebook: NotebookWriter) -> None:
+def test_the_reference_solutions_score_full_marks(
+    grader: Grader, bank: Bank, write_notebook: NotebookWriter
+) -> None:
     path = write_notebook("ref.ipynb", *(solution_source(bank, e) for e in bank.ids()))
     result = grader.grade_file(path)
     assert result.error is None
@@ -28,9 +29,9 @@ def test_the_reference_solutions_score_full_marks(grader: Grader, bank: Bank,
     assert all(cell.status == "ok" for cell in result.cells)
 
 
-def test_the_starters_score_nothing_and_every_check_says_why(grader: Grader, bank: Bank,
-                                                             write_notebook: NotebookWriter
-                                                             ) -> None:
+def test_the_starters_score_nothing_and_every_check_says_why(
+    grader: Grader, bank: Bank, write_notebook: NotebookWriter
+) -> None:
     path = write_notebook("starter.ipynb", *(starter_source(bank, e) for e in bank.ids()))
     result = grader.grade_file(path)
     assert result.points == 0
@@ -39,18 +40,23 @@ def test_the_starters_score_nothing_and_every_check_says_why(grader: Grader, ban
             assert check.message is not None and check.message.ko and check.message.en
 
 
-def test_rebinding_a_name_later_keeps_earlier_credit(grader: Grader, bank: Bank,
-                                                     write_notebook: NotebookWriter) -> None:
-    path = write_notebook("re.ipynb", solution_source(bank, "one_hot"),
-                          "# EXERCISE: conv_output_size\none_hot = None\ny = None\n"
-                          + solution_source(bank, "conv_output_size").split("\n", 1)[1])
+def test_rebinding_a_name_later_keeps_earlier_credit(
+    grader: Grader, bank: Bank, write_notebook: NotebookWriter
+) -> None:
+    path = write_notebook(
+        "re.ipynb",
+        solution_source(bank, "one_hot"),
+        "# EXERCISE: conv_output_size\none_hot = None\ny = None\n"
+        + solution_source(bank, "conv_output_size").split("\n", 1)[1],
+    )
     result = grader.grade_file(path)
     assert outcomes(result, "one_hot") == {"passed"}
     assert outcomes(result, "conv_output_size") == {"passed"}
 
 
-def test_without_markers_the_final_namespace_is_graded(grader: Grader, bank: Bank,
-                                                       write_notebook: NotebookWriter) -> None:
+def test_without_markers_the_final_namespace_is_graded(
+    grader: Grader, bank: Bank, write_notebook: NotebookWriter
+) -> None:
     plain = solution_source(bank, "one_hot").replace("# EXERCISE: one_hot", "")
     kept = grader.grade_file(write_notebook("plain.ipynb", plain))
     assert outcomes(kept, "one_hot") == {"passed"}
@@ -58,8 +64,9 @@ def test_without_markers_the_final_namespace_is_graded(grader: Grader, bank: Ban
     assert "failed" in outcomes(overwritten, "one_hot")
 
 
-def test_a_failing_cell_does_not_stop_the_later_ones(grader: Grader, bank: Bank,
-                                                     write_notebook: NotebookWriter) -> None:
+def test_a_failing_cell_does_not_stop_the_later_ones(
+    grader: Grader, bank: Bank, write_notebook: NotebookWriter
+) -> None:
     path = write_notebook("err.ipynb", "1 / 0", solution_source(bank, "conv_output_size"))
     result = grader.grade_file(path)
     assert [cell.status for cell in result.cells] == ["error", "ok"]
@@ -68,8 +75,12 @@ def test_a_failing_cell_does_not_stop_the_later_ones(grader: Grader, bank: Bank,
 
 
 def test_magics_and_shell_commands_work(grader: Grader, write_notebook: NotebookWriter) -> None:
-    path = write_notebook("magic.ipynb", "!echo from-the-shell", "%time x = 41 + 1",
-                          "files = !ls /\nprint('tmp' in files)")
+    path = write_notebook(
+        "magic.ipynb",
+        "!echo from-the-shell",
+        "%time x = 41 + 1",
+        "files = !ls /\nprint('tmp' in files)",
+    )
     cells = grader.grade_file(path).cells
     assert [cell.status for cell in cells] == ["ok", "ok", "ok"]
     assert "from-the-shell" in cells[0].stdout and "Wall time" in cells[1].stdout
@@ -79,9 +90,12 @@ def test_magics_and_shell_commands_work(grader: Grader, write_notebook: Notebook
 def test_os_exit_mid_notebook_keeps_earlier_credit_and_says_where(
     grader: Grader, bank: Bank, write_notebook: NotebookWriter
 ) -> None:
-    path = write_notebook("exit.ipynb", solution_source(bank, "tensors"),
-                          "# EXERCISE: one_hot\nimport os\nos._exit(3)",
-                          solution_source(bank, "conv_output_size"))
+    path = write_notebook(
+        "exit.ipynb",
+        solution_source(bank, "tensors"),
+        "# EXERCISE: one_hot\nimport os\nos._exit(3)",
+        solution_source(bank, "conv_output_size"),
+    )
     result = grader.grade_file(path)
     assert outcomes(result, "tensors") == {"passed"}
     assert outcomes(result, "one_hot") == {"error"}
@@ -91,17 +105,20 @@ def test_os_exit_mid_notebook_keeps_earlier_credit_and_says_where(
     assert "exited with code 3" in result.runner_status
 
 
-def test_sys_exit_is_just_an_error_in_its_cell(grader: Grader, bank: Bank,
-                                               write_notebook: NotebookWriter) -> None:
-    path = write_notebook("sysexit.ipynb", "import sys\nsys.exit(1)",
-                          solution_source(bank, "conv_output_size"))
+def test_sys_exit_is_just_an_error_in_its_cell(
+    grader: Grader, bank: Bank, write_notebook: NotebookWriter
+) -> None:
+    path = write_notebook(
+        "sysexit.ipynb", "import sys\nsys.exit(1)", solution_source(bank, "conv_output_size")
+    )
     result = grader.grade_file(path)
     assert result.cells[0].status == "error"
     assert outcomes(result, "conv_output_size") == {"passed"}
 
 
-def test_a_timed_out_section_is_named_in_its_feedback(grader: Grader,
-                                                      write_notebook: NotebookWriter) -> None:
+def test_a_timed_out_section_is_named_in_its_feedback(
+    grader: Grader, write_notebook: NotebookWriter
+) -> None:
     path = write_notebook("slow.ipynb", "# EXERCISE: conv_output_size\nwhile True:\n    pass")
     result = grader.grade_file(path)
     assert result.cells[0].status == "timeout"
@@ -116,7 +133,8 @@ def test_check_mode_grades_only_answered_exercises_with_public_checks(
     options = GradingOptions(limits=TEST_LIMITS, hidden=False, answered_only=True)
     with Grader(public_bank, options, zygote=None) as student_grader:
         result = student_grader.grade_file(
-            write_notebook("mine.ipynb", solution_source(bank, "one_hot")))
+            write_notebook("mine.ipynb", solution_source(bank, "one_hot"))
+        )
     assert [e.exercise for e in result.exercises] == ["one_hot"]
     assert {c.visibility for e in result.exercises for c in e.checks} == {"public"}
     assert result.points == result.max_points
@@ -125,8 +143,10 @@ def test_check_mode_grades_only_answered_exercises_with_public_checks(
 def test_hard_coding_the_public_answers_fails_the_hidden_checks(
     grader: Grader, write_notebook: NotebookWriter
 ) -> None:
-    cheat = ("# EXERCISE: conv_output_size\ndef conv_output_size(n, m, p, s):\n"
-             "    return {(28, 3, 0, 1): 26, (28, 5, 2, 1): 28, (7, 3, 0, 2): 3}.get((n, m, p, s), 0)")
+    cheat = (
+        "# EXERCISE: conv_output_size\ndef conv_output_size(n, m, p, s):\n"
+        "    return {(28, 3, 0, 1): 26, (28, 5, 2, 1): 28, (7, 3, 0, 2): 3}.get((n, m, p, s), 0)"
+    )
     result = grader.grade_file(write_notebook("cheat.ipynb", cheat))
     exercise = result.exercise("conv_output_size")
     assert exercise is not None
@@ -136,9 +156,12 @@ def test_hard_coding_the_public_answers_fails_the_hidden_checks(
 
 
 def test_grading_is_reproducible(grader: Grader, write_notebook: NotebookWriter) -> None:
-    wrong = ("# EXERCISE: conv_output_size\ndef conv_output_size(n, m, p, s):\n"
-             "    return (n + p - m) // s + 1")
+    wrong = (
+        "# EXERCISE: conv_output_size\ndef conv_output_size(n, m, p, s):\n"
+        "    return (n + p - m) // s + 1"
+    )
     path = write_notebook("wrong.ipynb", wrong)
     first, second = grader.grade_file(path), grader.grade_file(path)
     assert [c.message for e in first.exercises for c in e.checks] == [
-        c.message for e in second.exercises for c in e.checks]
+        c.message for e in second.exercises for c in e.checks
+    ]

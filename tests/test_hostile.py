@@ -7,6 +7,7 @@ and its result says what happened.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -30,8 +31,12 @@ pytestmark = pytest.mark.slow
 SECRET = "s3cr3t-grader-token-4711"
 CONV = "# EXERCISE: conv_output_size\n"
 #: Text that appears only in hidden checks or reference solutions.
-HIDDEN_TEXT = ("_HINTS", "Six standard errors", "tf.one_hot(labels, depth, dtype=tf.float32)",
-               "def _diagnose")
+HIDDEN_TEXT = (
+    "_HINTS",
+    "Six standard errors",
+    "tf.one_hot(labels, depth, dtype=tf.float32)",
+    "def _diagnose",
+)
 
 
 def hostile_submissions(marker: Path, port: int) -> dict[str, str]:
@@ -60,42 +65,43 @@ wire.encode_frame = poisoned
         "numpy_memory": CONV + "import numpy as np\nhog = np.ones((100_000, 100_000))",
         "forkbomb": CONV + "import os\nfor _ in range(64):\n    os.fork()",
         "daemon": CONV + "import subprocess\n"
-                  "subprocess.Popen(['sleep', '300'], start_new_session=True)\n"
-                  "import os\nif os.fork() == 0:\n    os.setsid()\n    import time\n"
-                  "    time.sleep(300)",
+        "subprocess.Popen(['sleep', '300'], start_new_session=True)\n"
+        "import os\nif os.fork() == 0:\n    os.setsid()\n    import time\n"
+        "    time.sleep(300)",
         "flood": CONV + "print('x' * 100_000_000)\nimport os\nos.write(1, b'y' * 10_000_000)",
         "diskfill": CONV + "with open('fill', 'wb') as f:\n    for _ in range(1000):\n"
-                    "        f.write(b'0' * 2**20)",
+        "        f.write(b'0' * 2**20)",
         "diskfill_many": CONV + "for i in range(1000):\n"
-                         "    open(f'part{i}', 'wb').write(b'0' * 2**20 * 8)",
+        "    open(f'part{i}', 'wb').write(b'0' * 2**20 * 8)",
         "osexit": CONV + "import os\nos._exit(0)",
         "killparent": CONV + "import os, signal\n"
-                      "for target in (-1, os.getppid(), -os.getpgid(0)):\n"
-                      "    try:\n        os.kill(target, signal.SIGKILL)\n"
-                      "    except OSError as error:\n        print('refused', target, error)\n"
-                      "    else:\n        print('sent', target)\n"
-                      "print('still alive')",
+        "for target in (-1, os.getppid(), -os.getpgid(0)):\n"
+        "    try:\n        os.kill(target, signal.SIGKILL)\n"
+        "    except OSError as error:\n        print('refused', target, error)\n"
+        "    else:\n        print('sent', target)\n"
+        "print('still alive')",
         "search": CONV + "import glob, os\n"
-                  f"found = glob.glob({str(ROOT)!r} + '/**/*.py', recursive=True)\n"
-                  "found += glob.glob('/proc/*/cwd/**/solution.py', recursive=True)\n"
-                  "found += glob.glob('/tmp/**/solution.py', recursive=True)\n"
-                  "for path in found:\n    print(open(path).read())\n    exec(open(path).read())\n"
-                  "print('FOUND', found)",
+        f"found = glob.glob({str(ROOT)!r} + '/**/*.py', recursive=True)\n"
+        "found += glob.glob('/proc/*/cwd/**/solution.py', recursive=True)\n"
+        "found += glob.glob('/tmp/**/solution.py', recursive=True)\n"
+        "for path in found:\n    print(open(path).read())\n    exec(open(path).read())\n"
+        "print('FOUND', found)",
         "writeout": CONV + "import glob, sqlite3\n"
-                    "for path in glob.glob('/**/results.sqlite', recursive=True)[:5]:\n"
-                    "    db = sqlite3.connect(path)\n"
-                    "    db.execute(\"UPDATE submissions SET points = 999\")\n    db.commit()\n",
+        "for path in glob.glob('/**/results.sqlite', recursive=True)[:5]:\n"
+        "    db = sqlite3.connect(path)\n"
+        '    db.execute("UPDATE submissions SET points = 999")\n    db.commit()\n',
         "monkeypatch": "import builtins, numpy as np\n"
-                       "np.array_equal = lambda *a, **k: True\n"
-                       "builtins.isinstance = lambda *a: True\n"
-                       "import pytest\npytest.approx = lambda *a, **k: True\n"
-                       + CONV + "def conv_output_size(n, m, p, s):\n    return None",
+        "np.array_equal = lambda *a, **k: True\n"
+        "builtins.isinstance = lambda *a: True\n"
+        "import pytest\npytest.approx = lambda *a, **k: True\n"
+        + CONV
+        + "def conv_output_size(n, m, p, s):\n    return None",
         "poison": CONV + poison + "\ndef conv_output_size(n, m, p, s):\n    return 0",
         "transformer": "get_ipython().input_transformers_cleanup.append(lambda lines: [])",
         "environment": CONV + "import os\nprint(dict(os.environ))\n"
-                       "print(open('/proc/1/environ', 'rb').read())",
+        "print(open('/proc/1/environ', 'rb').read())",
         "network": CONV + "import socket\n"
-                   f"socket.create_connection(('127.0.0.1', {port}), timeout=2).sendall(b'x')",
+        f"socket.create_connection(('127.0.0.1', {port}), timeout=2).sendall(b'x')",
     }
 
 
@@ -108,10 +114,8 @@ class HostileBatch:
 
 
 def accept_once(server: socket.socket, into: list[object]) -> None:
-    try:
+    with contextlib.suppress(OSError):
         into.append(server.accept())
-    except OSError:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -134,11 +138,15 @@ def batch(bank: Bank, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Host
 
     notebook("alice", *(solution_source(bank, e) for e in bank.ids()))
     (class_dir / "bob.py").write_text(
-        CONV + "def conv_output_size(n, m, p, s):\n    return (n - m) // s + 1\n")
+        CONV + "def conv_output_size(n, m, p, s):\n    return (n - m) // s + 1\n"
+    )
     for name, source in hostile_submissions(marker, server.getsockname()[1]).items():
         notebook(name, source)
-    notebook("transformer", hostile_submissions(marker, 0)["transformer"],
-             solution_source(bank, "conv_output_size"))
+    notebook(
+        "transformer",
+        hostile_submissions(marker, 0)["transformer"],
+        solution_source(bank, "conv_output_size"),
+    )
     notebook("sysexit", "import sys\nsys.exit(0)", solution_source(bank, "conv_output_size"))
     (class_dir / "notjson.ipynb").write_text("{oops")
     (class_dir / "empty.ipynb").write_text("")
@@ -170,8 +178,18 @@ def all_output(out: Path) -> str:
 
 
 def test_every_student_is_graded(batch: HostileBatch) -> None:
-    expected = {"alice", "bob", "sysexit", "transformer", "notjson", "empty", "latin1", "syntax",
-                "huge", *hostile_submissions(Path("/x"), 0)}
+    expected = {
+        "alice",
+        "bob",
+        "sysexit",
+        "transformer",
+        "notjson",
+        "empty",
+        "latin1",
+        "syntax",
+        "huge",
+        *hostile_submissions(Path("/x"), 0),
+    }
     assert set(batch.results) == expected
     assert (batch.out / "grades.csv").read_text().count("\n") == len(expected) + 1
     for student in expected:
@@ -235,8 +253,9 @@ def test_no_process_of_any_runner_outlives_the_batch(batch: HostileBatch) -> Non
     leftovers = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            uid_line = next(line for line in status.read_text().splitlines()
-                            if line.startswith("Uid:"))
+            uid_line = next(
+                line for line in status.read_text().splitlines() if line.startswith("Uid:")
+            )
         except (OSError, StopIteration):
             continue
         if int(uid_line.split()[1]) >= 2_000_000:
@@ -280,8 +299,9 @@ def test_writing_to_the_results_changes_nothing(batch: HostileBatch) -> None:
         ("huge", "the limit is"),
     ],
 )
-def test_malformed_files_are_reported_clearly(batch: HostileBatch, student: str, words: str
-                                              ) -> None:
+def test_malformed_files_are_reported_clearly(
+    batch: HostileBatch, student: str, words: str
+) -> None:
     result = batch.results[student]
     assert result.error is not None and words in result.error
     page = (batch.out / "students" / f"{student}.html").read_text()

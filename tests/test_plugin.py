@@ -17,7 +17,11 @@ def test_authored_feedback_is_shown_as_written_with_its_diagnosis() -> None:
         expect(False, ko="틀림", en="wrong", diagnosis="one-hot-twice")
     outcome, credit, message, diagnosis = verdict(caught.value, "hidden", TITLE)
     assert (outcome, credit, message, diagnosis) == (
-        "failed", 0.0, Message("틀림", "wrong"), "one-hot-twice")
+        "failed",
+        0.0,
+        Message("틀림", "wrong"),
+        "one-hot-twice",
+    )
 
 
 def test_partial_credit_awards_its_fraction() -> None:
@@ -60,8 +64,9 @@ def test_a_hidden_checks_own_crash_does_not_leak_its_message() -> None:
         (RunnerGone("the runner exited"), "error", "the runner exited"),
     ],
 )
-def test_framework_failures_become_bilingual_messages(error: Exception, outcome: str,
-                                                      words: str) -> None:
+def test_framework_failures_become_bilingual_messages(
+    error: Exception, outcome: str, words: str
+) -> None:
     got, credit, message, _ = verdict(error, "public", TITLE)
     assert (got, credit) == (outcome, 0.0)
     assert words in message.en and message.ko and message.ko != message.en

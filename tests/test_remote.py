@@ -17,18 +17,26 @@ Start = Callable[..., RunnerSession]
 
 
 def test_tensors_come_back_as_tensors_and_arrays_as_arrays(runner: Start) -> None:
-    student = StudentNamespace(runner(
-        "import numpy as np, tensorflow as tf\nt = tf.ones((2, 3))\na = np.arange(4)\n"
-        "n = 3\nd = {'k': [1.5, None]}"), "x")
+    student = StudentNamespace(
+        runner(
+            "import numpy as np, tensorflow as tf\nt = tf.ones((2, 3))\na = np.arange(4)\n"
+            "n = 3\nd = {'k': [1.5, None]}"
+        ),
+        "x",
+    )
     assert isinstance(student.t, tf.Tensor) and student.t.dtype == tf.float32
     assert isinstance(student.a, np.ndarray) and student.a.tolist() == [0, 1, 2, 3]
     assert student.n == 3 and student.d == {"k": [1.5, None]}
 
 
 def test_a_keras_model_is_a_handle_whose_attributes_and_calls_work(runner: Start) -> None:
-    student = StudentNamespace(runner(
-        "import keras\nmodel = keras.Sequential([keras.Input((784,)), "
-        "keras.layers.Dense(256), keras.layers.Dense(10)])"), "x")
+    student = StudentNamespace(
+        runner(
+            "import keras\nmodel = keras.Sequential([keras.Input((784,)), "
+            "keras.layers.Dense(256), keras.layers.Dense(10)])"
+        ),
+        "x",
+    )
     model = student.model
     assert isinstance(model, RemoteObject) and model.remote_type.endswith("Sequential")
     assert model.count_params() == 784 * 256 + 256 + 256 * 10 + 10
@@ -38,9 +46,13 @@ def test_a_keras_model_is_a_handle_whose_attributes_and_calls_work(runner: Start
 
 
 def test_calls_take_keyword_arguments_tensors_and_handles(runner: Start) -> None:
-    student = StudentNamespace(runner(
-        "import tensorflow as tf\ndef scale(x, by=1):\n    return x * by\n"
-        "v = tf.Variable([1.0, 2.0])\ndef read(var):\n    return var.numpy()"), "x")
+    student = StudentNamespace(
+        runner(
+            "import tensorflow as tf\ndef scale(x, by=1):\n    return x * by\n"
+            "v = tf.Variable([1.0, 2.0])\ndef read(var):\n    return var.numpy()"
+        ),
+        "x",
+    )
     assert student.scale(tf.constant([1.0, 2.0]), by=3).numpy().tolist() == [3.0, 6.0]
     variable = student.v
     assert isinstance(variable, RemoteObject)
@@ -73,9 +85,11 @@ def test_a_call_that_never_returns_costs_the_runner_not_the_grader(runner: Start
 
 
 def test_a_runner_stuck_outside_python_is_killed_and_answers_no_more(runner: Start) -> None:
-    session = runner("import signal, time\ndef stuck():\n"
-                     "    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])\n"
-                     "    time.sleep(60)")
+    session = runner(
+        "import signal, time\ndef stuck():\n"
+        "    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])\n"
+        "    time.sleep(60)"
+    )
     with pytest.raises(RunnerGone, match="did not answer"):
         StudentNamespace(session, "x").stuck()
     with pytest.raises(RunnerGone):

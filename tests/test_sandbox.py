@@ -26,15 +26,19 @@ def value_of(session: RunnerSession, source: str) -> object:
     return StudentNamespace(session, "x").result
 
 
-def test_the_bank_and_hidden_folders_are_empty_to_the_runner(runner: Start, tmp_path: Path
-                                                             ) -> None:
+def test_the_bank_and_hidden_folders_are_empty_to_the_runner(runner: Start, tmp_path: Path) -> None:
     secret = tmp_path / "class" / "other_student.ipynb"
     secret.parent.mkdir()
     secret.write_text("answers")
     session = runner(hidden=(str(secret.parent),))
-    assert value_of(session, f"os.listdir({str(ROOT / 'solutions')!r}) if "
-                    f"__import__('os').path.exists({str(ROOT / 'solutions')!r}) else []"
-                    ) == []
+    assert (
+        value_of(
+            session,
+            f"os.listdir({str(ROOT / 'solutions')!r}) if "
+            f"__import__('os').path.exists({str(ROOT / 'solutions')!r}) else []",
+        )
+        == []
+    )
     assert value_of(session, f"__import__('os').path.exists({str(secret)!r})") is False
     assert value_of(session, f"__import__('os').path.exists({str(ROOT / '.git')!r})") is False
 
@@ -45,7 +49,12 @@ def test_the_runner_cannot_write_where_it_is_hidden(runner: Start, tmp_path: Pat
     session = runner(hidden=(str(out),))
     run = session.run_cell(1, None, f"open({str(out / 'results.sqlite')!r}, 'w').write('x')")
     assert run.status == "error"
-    assert run.ename in ("OSError", "PermissionError", "FileNotFoundError", "ReadOnlyFileSystemError")
+    assert run.ename in (
+        "OSError",
+        "PermissionError",
+        "FileNotFoundError",
+        "ReadOnlyFileSystemError",
+    )
     assert not (out / "results.sqlite").exists()
 
 
@@ -57,8 +66,12 @@ def test_the_runner_has_no_network(runner: Start) -> None:
     thread = threading.Thread(target=lambda: accepted.append(_accept(server)))
     thread.start()
     session = runner()
-    run = session.run_cell(1, None, f"import socket\nsocket.create_connection(('127.0.0.1', "
-                                    f"{port}), timeout=2).sendall(b'hello')")
+    run = session.run_cell(
+        1,
+        None,
+        f"import socket\nsocket.create_connection(('127.0.0.1', "
+        f"{port}), timeout=2).sendall(b'hello')",
+    )
     thread.join()
     server.close()
     assert run.status == "error" and run.ename in ("OSError", "ConnectionRefusedError")
@@ -72,8 +85,9 @@ def _accept(server: socket.socket) -> object:
         return None
 
 
-def test_the_graders_environment_is_not_passed_on(runner: Start,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_graders_environment_is_not_passed_on(
+    runner: Start, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GRADER_SECRET_TOKEN", "hunter2")
     session = runner()
     environment = value_of(session, "dict(__import__('os').environ)")

@@ -14,13 +14,26 @@ from grader.store import ResultsStore
 
 
 def result(student: str, points: float, sha: str = "abc", version: str = "v1") -> SubmissionResult:
-    check = CheckOutcome("one_hot", "test_public::test_x", Message("제목", "title"), "public",
-                         "passed" if points else "failed", points, 2.0,
-                         None if points else Message("틀림", "wrong"), "one-hot-twice")
-    return SubmissionResult(student, f"{student}.ipynb", sha, version,
-                            (ExerciseResult("one_hot", True, (check,)),),
-                            cells=(CellRun(1, "one_hot", "ok", stdout="hi"),),
-                            timings={"cells": 0.1})
+    check = CheckOutcome(
+        "one_hot",
+        "test_public::test_x",
+        Message("제목", "title"),
+        "public",
+        "passed" if points else "failed",
+        points,
+        2.0,
+        None if points else Message("틀림", "wrong"),
+        "one-hot-twice",
+    )
+    return SubmissionResult(
+        student,
+        f"{student}.ipynb",
+        sha,
+        version,
+        (ExerciseResult("one_hot", True, (check,)),),
+        cells=(CellRun(1, "one_hot", "ok", stdout="hi"),),
+        timings={"cells": 0.1},
+    )
 
 
 def test_a_saved_result_comes_back_whole(tmp_path: Path) -> None:
@@ -46,8 +59,11 @@ def test_per_check_rows_are_queryable_with_plain_sql(tmp_path: Path) -> None:
     with ResultsStore(tmp_path / "r.sqlite") as store:
         store.save(result("kim", 0.0))
         store.save(result("lee", 2.0))
-    rows = sqlite3.connect(tmp_path / "r.sqlite").execute(
-        "SELECT student, outcome, diagnosis FROM checks ORDER BY student").fetchall()
+    rows = (
+        sqlite3.connect(tmp_path / "r.sqlite")
+        .execute("SELECT student, outcome, diagnosis FROM checks ORDER BY student")
+        .fetchall()
+    )
     assert rows == [("kim", "failed", "one-hot-twice"), ("lee", "passed", "one-hot-twice")]
 
 

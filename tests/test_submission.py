@@ -22,14 +22,17 @@ def test_markers_split_a_module_into_sections(tmp_path: Path) -> None:
     submission = load_submission(path)
     assert submission.student == "kim"
     assert [(c.exercise, c.source.strip().splitlines()[-1]) for c in submission.chunks] == [
-        (None, "import numpy"), ("a", "x = 1"), ("b", "y = 2"),
+        (None, "import numpy"),
+        ("a", "x = 1"),
+        ("b", "y = 2"),
     ]
     assert submission.answered() == ["a", "b"]
 
 
 def test_cells_after_a_marker_belong_to_its_exercise(write_notebook: NotebookWriter) -> None:
-    path = write_notebook("lee.ipynb", "# EXERCISE: a\nx = 1", ("md", "text"), "y = x + 1",
-                          "# EXERCISE: b\nz = 3")
+    path = write_notebook(
+        "lee.ipynb", "# EXERCISE: a\nx = 1", ("md", "text"), "y = x + 1", "# EXERCISE: b\nz = 3"
+    )
     submission = load_submission(path)
     assert [c.exercise for c in submission.chunks] == ["a", "a", "b"]
     assert [c.cell for c in submission.chunks] == [1, 3, 4]
@@ -38,8 +41,9 @@ def test_cells_after_a_marker_belong_to_its_exercise(write_notebook: NotebookWri
 def test_an_exercise_answered_twice_is_graded_where_it_is_last_answered(
     write_notebook: NotebookWriter,
 ) -> None:
-    path = write_notebook("a.ipynb", "# EXERCISE: a\nx = 1", "# EXERCISE: b\ny = 1",
-                          "# EXERCISE: a\nx = 2")
+    path = write_notebook(
+        "a.ipynb", "# EXERCISE: a\nx = 1", "# EXERCISE: b\ny = 1", "# EXERCISE: a\nx = 2"
+    )
     submission = load_submission(path)
     assert submission.grading_points() == {"a": 3, "b": 2}
     assert submission.answered() == ["b", "a"]
@@ -53,8 +57,11 @@ def test_a_submission_without_markers_has_no_sections(tmp_path: Path) -> None:
     assert submission.grading_points() == {}
 
 
-@given(st.lists(st.sampled_from(["x = 1", "# EXERCISE: a", "# EXERCISE: b", "", "  pass"]),
-                max_size=12))
+@given(
+    st.lists(
+        st.sampled_from(["x = 1", "# EXERCISE: a", "# EXERCISE: b", "", "  pass"]), max_size=12
+    )
+)
 def test_splitting_keeps_every_line_in_order(lines: list[str]) -> None:
     source = "\n".join(lines) + "\n"
     chunks = split_source(source, cell=1)
@@ -65,17 +72,33 @@ def test_splitting_keeps_every_line_in_order(lines: list[str]) -> None:
 
 
 def test_notebooks_without_cell_ids_are_read(tmp_path: Path) -> None:
-    notebook = {"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [
-        {"cell_type": "code", "source": ["# EXERCISE: a\n", "x = 1"], "metadata": {},
-         "outputs": [], "execution_count": None}]}
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 4,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": ["# EXERCISE: a\n", "x = 1"],
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+            }
+        ],
+    }
     path = tmp_path / "old.ipynb"
     path.write_text(json.dumps(notebook))
     assert load_submission(path).chunks[0].source == "# EXERCISE: a\nx = 1"
 
 
 def test_a_version_3_notebook_is_converted(tmp_path: Path) -> None:
-    v3 = nbformat.v3.new_notebook(worksheets=[nbformat.v3.new_worksheet(cells=[
-        nbformat.v3.new_code_cell(input="# EXERCISE: a\nx = 1")])])
+    v3 = nbformat.v3.new_notebook(
+        worksheets=[
+            nbformat.v3.new_worksheet(
+                cells=[nbformat.v3.new_code_cell(input="# EXERCISE: a\nx = 1")]
+            )
+        ]
+    )
     path = tmp_path / "v3.ipynb"
     path.write_text(nbformat.v3.writes_json(v3))
     submission = load_submission(path)
@@ -91,8 +114,9 @@ def test_a_version_3_notebook_is_converted(tmp_path: Path) -> None:
         (b'{"cells": "nope"}', "nbformat can read"),
     ],
 )
-def test_a_broken_notebook_is_refused_with_what_to_do(tmp_path: Path, content: bytes,
-                                                      message: str) -> None:
+def test_a_broken_notebook_is_refused_with_what_to_do(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
     path = tmp_path / "broken.ipynb"
     path.write_bytes(content)
     with pytest.raises(SubmissionError, match=message):

@@ -12,8 +12,9 @@ from grader.checks import expect_tensor
 def test_one_hot_encodes_a_small_example(student):
     """ko: one_hot([0, 2, 1], 3) 이 올바른 원-핫 행렬을 돌려줍니다.
     en: one_hot([0, 2, 1], 3) returns the right one-hot matrix."""
-    encoded = expect_tensor(student.one_hot(np.array([0, 2, 1]), 3), "one_hot([0, 2, 1], 3)",
-                            shape=(3, 3))
+    encoded = expect_tensor(
+        student.one_hot(np.array([0, 2, 1]), 3), "one_hot([0, 2, 1], 3)", shape=(3, 3)
+    )
     expect(
         np.array_equal(encoded.numpy(), np.eye(3)[[0, 2, 1]]),
         ko=f"one_hot([0, 2, 1], 3) 의 결과가 {encoded.numpy().tolist()} 입니다. 각 행에서 "

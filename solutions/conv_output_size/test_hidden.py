@@ -21,21 +21,24 @@ def _diagnose(got, n, m, p, s):
 
 _HINTS = {
     "padding-forgotten": ("패딩 2p 를 빠뜨렸습니다.", "the padding term 2p is missing."),
-    "stride-forgotten": ("스트라이드 s 로 나누지 않았습니다.", "the division by the stride s is missing."),
+    "stride-forgotten": (
+        "스트라이드 s 로 나누지 않았습니다.",
+        "the division by the stride s is missing.",
+    ),
     "not-floored": ("나눗셈 결과를 내림하지 않았습니다.", "the division is not floored."),
 }
 
 
 @pytest.mark.points(3)
-@given(
-    n=st.integers(1, 256), m=st.integers(1, 11), p=st.integers(0, 5), s=st.integers(1, 4)
-)
+@given(n=st.integers(1, 256), m=st.integers(1, 11), p=st.integers(0, 5), s=st.integers(1, 4))
 def test_matches_the_formula_everywhere(student, reference, n, m, p, s):
     """ko: 여러 n, m, p, s 에서 공식과 같은 값을 냅니다.
     en: agrees with the formula over many n, m, p, s."""
     assume(n + 2 * p >= m)
     got = expect_number(student.conv_output_size(n, m, p, s), "conv_output_size(n, m, p, s)")
-    diagnosis = None if got == reference.conv_output_size(n, m, p, s) else _diagnose(got, n, m, p, s)
+    diagnosis = (
+        None if got == reference.conv_output_size(n, m, p, s) else _diagnose(got, n, m, p, s)
+    )
     hint_ko, hint_en = _HINTS.get(diagnosis, ("", ""))
     expect(
         got == reference.conv_output_size(n, m, p, s),

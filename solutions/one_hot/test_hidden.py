@@ -24,8 +24,9 @@ def test_one_hot_matches_the_reference_on_any_labels(student, reference, case):
     en: one_hot is right for any labels and number of classes."""
     labels, depth = case
     wanted = reference.one_hot(labels, depth).numpy()
-    got = expect_tensor(student.one_hot(labels, depth), "one_hot(labels, depth)",
-                        shape=wanted.shape)
+    got = expect_tensor(
+        student.one_hot(labels, depth), "one_hot(labels, depth)", shape=wanted.shape
+    )
     expect(
         np.array_equal(got.numpy(), wanted),
         ko=f"레이블 {len(labels)}개, 클래스 {depth}개인 경우 one_hot 의 결과가 틀립니다.",

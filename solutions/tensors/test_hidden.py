@@ -43,5 +43,6 @@ def test_normal_has_the_asked_mean_and_spread(student, mean, stddev):
 def test_normal_follows_any_shape(student):
     """ko: normal 은 3차원 모양도 따릅니다.
     en: normal follows a 3-D shape too."""
-    expect_tensor(student.normal((2, 3, 7), 1.0, 2.0), "normal((2, 3, 7), 1.0, 2.0)",
-                  shape=(2, 3, 7))
+    expect_tensor(
+        student.normal((2, 3, 7), 1.0, 2.0), "normal((2, 3, 7), 1.0, 2.0)", shape=(2, 3, 7)
+    )

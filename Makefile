@@ -1,0 +1,28 @@
+# Two commands for a newcomer: `make demo` grades the bundled sample class,
+# `make test` runs the test suite. Both install into .venv first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+OUT ?= out
+
+.PHONY: demo test lint clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/grader batch samples/class --out $(OUT) --timeout 20
+	@echo "Open $(OUT)/index.html in a browser."
+
+test: $(VENV)/.installed
+	$(VENV)/bin/python -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy grader
+
+clean:
+	rm -rf $(VENV) $(OUT)

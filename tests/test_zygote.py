@@ -1,0 +1,58 @@
+"""The zygote forks runners from a warm interpreter, recovers if it dies, spawns where it must."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from grader.remote import RunnerSession, StudentNamespace
+from grader.sandbox import Confinement
+from grader.zygote import WALL_TIMEOUT_STATUS, Zygote, describe_status
+
+from .conftest import ROOT, TEST_LIMITS
+
+CONFINEMENT = Confinement(TEST_LIMITS, (str(ROOT),))
+
+
+@pytest.mark.slow
+def test_runners_forked_from_one_zygote_do_not_share_state(zygote: Zygote) -> None:
+    first = RunnerSession(zygote, CONFINEMENT)
+    first.run_cell(1, None, "shared = 'first'")
+    second = RunnerSession(zygote, CONFINEMENT)
+    assert not hasattr(StudentNamespace(second, "x"), "shared")
+    assert StudentNamespace(first, "x").shared == "first"
+    first.close()
+    second.close()
+
+
+@pytest.mark.slow
+def test_a_dead_zygote_is_restarted_on_the_next_runner() -> None:
+    with Zygote() as zygote:
+        RunnerSession(zygote, CONFINEMENT).close()
+        assert zygote._process is not None
+        os.kill(zygote._process.pid, signal.SIGKILL)
+        zygote._process.wait()
+        session = RunnerSession(zygote, CONFINEMENT)
+        session.run_cell(1, None, "x = 2")
+        assert StudentNamespace(session, "x").x == 2
+        session.close()
+
+
+@pytest.mark.slow
+def test_without_fork_runners_are_spawned_and_behave_the_same() -> None:
+    with Zygote(use_fork=False) as zygote:
+        session = RunnerSession(zygote, CONFINEMENT)
+        run = session.run_cell(1, None, "import tensorflow as tf\nx = tf.ones((2,))")
+        assert run.status == "ok", run
+        assert StudentNamespace(session, "x").x.numpy().tolist() == [1.0, 1.0]
+        assert any("spawned" in sentence for sentence in session.missing_protections)
+        assert session.close() == "exited with code 0"
+
+
+def test_exit_statuses_are_described_for_instructors() -> None:
+    assert describe_status(0) == "exited with code 0"
+    assert "wall-clock" in describe_status(WALL_TIMEOUT_STATUS)
+    assert "SIGKILL" in describe_status(128 + 9) and "memory" in describe_status(128 + 9)
+    assert "CPU" in describe_status(128 + int(signal.SIGXCPU))
