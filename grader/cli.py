@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
         default="ko",
         help="language the reports open in (default ko)",
     )
+    validate = commands.add_parser("validate", help="prove every check of the bank sound")
+    validate.add_argument("exercises", nargs="*", help="only these exercise ids")
+    validate.add_argument("--timeout", type=float, default=120.0)
     return parser
 
 
@@ -113,6 +116,38 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _validate(args: argparse.Namespace, console: Console) -> int:
+    from rich.table import Table
+
+    from grader.grading import Grader, GradingOptions
+    from grader.validate import validate
+
+    bank = load_bank(args.bank or find_bank_root())
+    for exercise_id in args.exercises:
+        bank.get(exercise_id)
+    options = GradingOptions(limits=_limits(args.timeout), answered_only=True)
+    table = Table(title=f"bank {bank.version}", title_justify="left")
+    for column in ("exercise", "variant", "points", "sound", "problem"):
+        table.add_column(column, justify="right" if column == "points" else "left")
+    unsound = 0
+    with console.status("validating …"), Grader(bank, options) as grader:
+        for verdict in validate(bank, grader, args.exercises or None):
+            unsound += not verdict.sound
+            table.add_row(
+                verdict.exercise,
+                verdict.variant,
+                f"{verdict.points:g}/{verdict.max_points:g}",
+                "[green]yes[/green]" if verdict.sound else "[red]NO[/red]",
+                verdict.problem or "",
+            )
+    console.print(table)
+    console.print(
+        f"{unsound} unsound" if unsound else "every check is sound",
+        style="bold red" if unsound else "bold green",
+    )
+    return 1 if unsound else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     args = _parser().parse_args(argv)
@@ -120,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args, console)
+        if args.command == "validate":
+            return _validate(args, console)
         return _batch(args, console)
     except GraderError as error:
         Console(stderr=True).print(f"[bold red]grader:[/bold red] {error}", highlight=False)

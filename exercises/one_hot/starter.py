@@ -10,3 +10,11 @@ def one_hot(labels, depth):
 
 
 y = None  # labels, one-hot encoded: shape (128, 10)
+
+
+def entropy(p):
+    return None
+
+
+def cross_entropy(p, q):
+    return None

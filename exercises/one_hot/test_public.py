@@ -52,3 +52,37 @@ def test_y_is_encoded_once(student):
         ko="y 의 각 행에서 1 의 위치가 labels 와 맞지 않습니다.",
         en="the position of the 1 in each row of y does not match labels.",
     )
+
+
+@pytest.mark.points(1)
+def test_entropy_of_a_fair_coin_is_log_two(student):
+    """ko: 공정한 동전의 엔트로피는 log 2 ≈ 0.693 입니다.
+    en: the entropy of a fair coin is log 2 ≈ 0.693."""
+    from grader.checks import expect_number
+
+    got = expect_number(student.entropy(np.array([0.5, 0.5])), "entropy([0.5, 0.5])")
+    expect(
+        abs(got - np.log(2)) < 1e-5,
+        ko=f"log 2 ≈ 0.6931 이어야 하는데 {got:.4f} 입니다."
+        + (" 자연로그(np.log)를 쓰세요." if abs(got - 1.0) < 1e-5 else ""),
+        en=f"expected log 2 ≈ 0.6931, got {got:.4f}."
+        + (" Use the natural log (np.log)." if abs(got - 1.0) < 1e-5 else ""),
+        diagnosis="log-base" if abs(got - 1.0) < 1e-5 else None,
+    )
+
+
+@pytest.mark.points(1)
+def test_cross_entropy_of_a_confident_right_guess_is_small(student):
+    """ko: 정답 [0, 1] 에 예측 [0.1, 0.9] 의 교차 엔트로피는 -log 0.9 입니다.
+    en: the cross-entropy of [0, 1] against [0.1, 0.9] is -log 0.9."""
+    from grader.checks import expect_number
+
+    got = expect_number(
+        student.cross_entropy(np.array([0.0, 1.0]), np.array([0.1, 0.9])),
+        "cross_entropy([0, 1], [0.1, 0.9])",
+    )
+    expect(
+        abs(got - (-np.log(0.9))) < 1e-5,
+        ko=f"-log 0.9 ≈ 0.1054 이어야 하는데 {got:.4f} 입니다.",
+        en=f"expected -log 0.9 ≈ 0.1054, got {got:.4f}.",
+    )

@@ -10,3 +10,16 @@ def one_hot(labels, depth):
 
 
 y = one_hot(labels, 10)
+
+
+def entropy(p):
+    p = np.asarray(p, dtype=np.float64)
+    nonzero = p[p > 0]
+    return float(-np.sum(nonzero * np.log(nonzero)))
+
+
+def cross_entropy(p, q):
+    p = np.asarray(p, dtype=np.float64)
+    q = np.asarray(q, dtype=np.float64)
+    mask = p > 0
+    return float(-np.sum(p[mask] * np.log(q[mask])))

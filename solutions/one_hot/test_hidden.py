@@ -40,3 +40,49 @@ def test_one_hot_uses_depth_not_the_largest_label(student):
     en: the number of columns is depth even when labels do not reach it."""
     got = student.one_hot(np.array([0, 1]), 5)
     expect_tensor(got, "one_hot([0, 1], 5)", shape=(2, 5))
+
+
+@st.composite
+def distributions(draw, size=None):
+    size = size or draw(st.integers(2, 10))
+    weights = draw(hnp.arrays(np.float64, size, elements=st.floats(0.01, 1.0)))
+    return weights / weights.sum()
+
+
+@pytest.mark.points(2)
+@given(p=distributions())
+def test_entropy_matches_the_formula(student, reference, p):
+    """ko: 여러 분포에서 엔트로피가 공식과 같습니다.
+    en: the entropy matches the formula on many distributions."""
+    from grader.checks import expect_number
+
+    got = expect_number(student.entropy(p), "entropy(p)")
+    wanted = reference.entropy(p)
+    base2 = abs(got - wanted / np.log(2)) < 1e-5
+    expect(
+        abs(got - wanted) < 1e-5,
+        ko="엔트로피 값이 틀립니다.",
+        en="the entropy is wrong.",
+        diagnosis="log-base" if base2 else None,
+    )
+
+
+@pytest.mark.points(2)
+@given(data=st.data())
+def test_cross_entropy_matches_the_formula(student, reference, data):
+    """ko: 여러 분포 쌍에서 교차 엔트로피가 공식과 같습니다.
+    en: the cross-entropy matches the formula on many pairs of distributions."""
+    from grader.checks import expect_number
+
+    p = data.draw(distributions())
+    q = data.draw(distributions(size=len(p)))
+    got = expect_number(student.cross_entropy(p, q), "cross_entropy(p, q)")
+    swapped = abs(got - reference.cross_entropy(q, p)) < 1e-5 and not np.allclose(p, q)
+    expect(
+        abs(got - reference.cross_entropy(p, q)) < 1e-5,
+        ko="교차 엔트로피 값이 틀립니다."
+        + (" p 와 q 의 자리가 바뀌었습니다: -Σ p log q 입니다." if swapped else ""),
+        en="the cross-entropy is wrong."
+        + (" p and q are swapped: it is -Σ p log q." if swapped else ""),
+        diagnosis="cross-entropy-swapped" if swapped else None,
+    )

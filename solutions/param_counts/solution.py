@@ -1,0 +1,10 @@
+# EXERCISE: param_counts
+def dense_params(inputs, units):
+    return units * (inputs + 1)
+
+
+def conv2d_params(kh, kw, c_in, filters):
+    return (kh * kw * c_in + 1) * filters
+
+
+mlp_total = dense_params(784, 256) + dense_params(256, 128) + dense_params(128, 10)
