@@ -99,3 +99,26 @@ def expect_number(value: Any, name: str) -> int | float:
             en=f"`{name}` should be a single number, it is {describe(value)}.",
         )
     return int(array) if array.dtype.kind in "iu" else float(array)
+
+
+def expect_model(value: Any, name: str) -> RemoteObject:
+    """Give ``value`` as the student's Keras model, failing unless it is one."""
+    if not (isinstance(value, RemoteObject) and value.remote_type.startswith("keras.")
+            and "models" in value.remote_type):
+        fail(
+            ko=f"`{name}` 은(는) Keras 모델이어야 하는데 {describe(value)} 입니다. 모델을 "
+            "return 했는지 확인하세요.",
+            en=f"`{name}` should be a Keras model, it is {describe(value)}. Did you return it?",
+            diagnosis="none-returned" if value is None else None,
+        )
+    return value
+
+
+def dense_layers(model: RemoteObject) -> list[tuple[int, str]]:
+    """Each Dense layer of a student's model as ``(units, activation)``."""
+    layers = []
+    for layer in model.layers:
+        config = layer.get_config()
+        if isinstance(config, dict) and "units" in config:
+            layers.append((int(config["units"]), str(config.get("activation"))))
+    return layers

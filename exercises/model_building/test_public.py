@@ -1,0 +1,65 @@
+"""Public checks for 'model_building'."""
+
+import pytest
+
+from grader import expect
+from grader.checks import dense_layers, expect_model
+
+LAYERS = [(256, "relu"), (128, "relu"), (10, "softmax")]
+
+
+def expect_classifier(model, name):
+    layers = dense_layers(model)
+    wrong_last = len(layers) == 3 and layers[:2] == LAYERS[:2] and layers[2][1] != "softmax"
+    expect(
+        layers == LAYERS,
+        ko=f"{name} 의 층이 {LAYERS} 이어야 하는데 {layers} 입니다."
+        + (" 마지막 층은 클래스 확률을 내야 하므로 softmax 입니다." if wrong_last else ""),
+        en=f"{name} should have the layers {LAYERS}, it has {layers}."
+        + (" The last layer gives class probabilities: softmax." if wrong_last else ""),
+        diagnosis="wrong-last-activation" if wrong_last else None,
+    )
+    count = model.count_params()
+    expect(count == 235_146, ko=f"{name} 의 파라미터가 235146 개여야 하는데 {count} 개입니다.",
+           en=f"{name} should have 235146 parameters, it has {count}.")
+
+
+@pytest.mark.points(2)
+def test_sequential_by_add(student):
+    """ko: build_sequential_add() 는 784-256-128-10 Sequential 모델입니다.
+    en: build_sequential_add() is the 784-256-128-10 Sequential model."""
+    model = expect_model(student.build_sequential_add(), "build_sequential_add()")
+    expect(model.remote_type.endswith("Sequential"),
+           ko="Sequential 모델이어야 합니다.", en="it should be a Sequential model.")
+    expect_classifier(model, "build_sequential_add()")
+
+
+@pytest.mark.points(2)
+def test_functional(student):
+    """ko: build_functional() 은 함수형 API 로 만든 같은 모델입니다.
+    en: build_functional() is the same model made with the functional API."""
+    model = expect_model(student.build_functional(), "build_functional()")
+    expect(
+        model.remote_type.endswith("Functional"),
+        ko="keras.Input 과 keras.Model(inputs, outputs) 로 만든 함수형 모델이어야 하는데 "
+        f"{model.remote_type.rsplit('.', 1)[-1]} 입니다.",
+        en="it should be a functional model made with keras.Input and keras.Model(inputs, "
+        f"outputs), it is a {model.remote_type.rsplit('.', 1)[-1]}.",
+        diagnosis="not-functional",
+    )
+    expect_classifier(model, "build_functional()")
+
+
+@pytest.mark.points(2)
+def test_two_input_model_has_two_inputs(student):
+    """ko: build_two_input() 은 입력이 두 개인 모델입니다.
+    en: build_two_input() is a model with two inputs."""
+    model = expect_model(student.build_two_input(), "build_two_input()")
+    inputs = model.inputs
+    count = len(inputs) if isinstance(inputs, list) else 1
+    expect(count == 2, ko=f"입력이 2개여야 하는데 {count}개입니다.",
+           en=f"it should have 2 inputs, it has {count}.")
+    params = model.count_params()
+    expect(params == 8 * 33 + 8 * 17 + 17,
+           ko=f"파라미터가 {8 * 33 + 8 * 17 + 17} 개여야 하는데 {params} 개입니다.",
+           en=f"it should have {8 * 33 + 8 * 17 + 17} parameters, it has {params}.")
