@@ -63,3 +63,26 @@ def test_agrees_with_a_real_valid_conv2d(student, n, m, s):
         ko=f"{n}x{n} 입력, {m}x{m} 필터, 스트라이드 {s} 인 Conv2D 의 실제 출력 크기와 다릅니다.",
         en=f"differs from a real Conv2D's output for a {n}x{n} input, {m}x{m} filter, stride {s}.",
     )
+
+
+@pytest.mark.points(3)
+@given(n=st.integers(4, 128), m=st.integers(1, 7), s=st.integers(1, 4),
+       padding=st.sampled_from(["valid", "same"]))
+def test_keras_padding_matches_a_real_conv2d(student, n, m, s, padding):
+    """ko: valid / same 패딩의 출력 크기가 실제 Keras Conv2D 와 같습니다.
+    en: valid and same output sizes agree with a real Keras Conv2D."""
+    import keras
+
+    assume(n >= m)
+    real = keras.layers.Conv2D(1, m, strides=s, padding=padding).compute_output_shape((1, n, n, 1))[1]
+    got = expect_number(student.keras_output_size(n, m, s, padding), "keras_output_size")
+    half = (m - 1) // 2
+    same_as_formula = padding == "same" and s > 1 and got == (n + 2 * half - m) // s + 1 != real
+    expect(
+        got == real,
+        ko=f"n={n}, m={m}, s={s}, padding={padding!r} 에서 Conv2D 의 실제 출력 {real} 과 다릅니다."
+        + (" same 패딩의 출력은 ceil(n / s) 입니다." if same_as_formula else ""),
+        en=f"differs from a real Conv2D's output {real} for n={n}, m={m}, s={s}, padding={padding!r}."
+        + (" With same padding the output is ceil(n / s)." if same_as_formula else ""),
+        diagnosis="same-is-ceil" if same_as_formula else None,
+    )

@@ -1,0 +1,10 @@
+# EXERCISE: save_load
+import keras
+
+
+def build():
+    return None
+
+
+def save_and_reload(model, path):
+    return None

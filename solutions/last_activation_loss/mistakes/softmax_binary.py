@@ -1,0 +1,8 @@
+# MISTAKE: softmax-with-binary-crossentropy
+# EXERCISE: last_activation_loss
+choices = {
+    "regression": ("linear", "mse"),
+    "binary": ("softmax", "binary_crossentropy"),
+    "multiclass": ("softmax", "categorical_crossentropy"),
+    "multilabel": ("sigmoid", "binary_crossentropy"),
+}

@@ -1,0 +1,7 @@
+# EXERCISE: last_activation_loss
+choices = {
+    "regression": ("linear", "mse"),
+    "binary": ("sigmoid", "binary_crossentropy"),
+    "multiclass": ("softmax", "categorical_crossentropy"),
+    "multilabel": ("sigmoid", "binary_crossentropy"),
+}
