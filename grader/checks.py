@@ -103,8 +103,11 @@ def expect_number(value: Any, name: str) -> int | float:
 
 def expect_model(value: Any, name: str) -> RemoteObject:
     """Give ``value`` as the student's Keras model, failing unless it is one."""
-    if not (isinstance(value, RemoteObject) and value.remote_type.startswith("keras.")
-            and "models" in value.remote_type):
+    if not (
+        isinstance(value, RemoteObject)
+        and value.remote_type.startswith("keras.")
+        and "models" in value.remote_type
+    ):
         fail(
             ko=f"`{name}` 은(는) Keras 모델이어야 하는데 {describe(value)} 입니다. 모델을 "
             "return 했는지 확인하세요.",

@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
         default="ko",
         help="language the reports open in (default ko)",
     )
+    release = commands.add_parser("release", help="write the student material")
+    release.add_argument("--out", type=Path, required=True, help="where the material goes")
+
     validate = commands.add_parser("validate", help="prove every check of the bank sound")
     validate.add_argument("exercises", nargs="*", help="only these exercise ids")
     validate.add_argument("--timeout", type=float, default=120.0)
@@ -148,6 +151,15 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
     return 1 if unsound else 0
 
 
+def _release(args: argparse.Namespace, console: Console) -> int:
+    from grader.release import release
+
+    bank = load_bank(args.bank or find_bank_root(), with_solutions=False)
+    written = release(bank, args.out)
+    console.print(f"{len(written)} files for {len(bank.exercises)} exercises in {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     args = _parser().parse_args(argv)
@@ -157,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args, console)
         if args.command == "validate":
             return _validate(args, console)
+        if args.command == "release":
+            return _release(args, console)
         return _batch(args, console)
     except GraderError as error:
         Console(stderr=True).print(f"[bold red]grader:[/bold red] {error}", highlight=False)

@@ -45,7 +45,7 @@ def test_check_fails_a_starter_in_korean_with_feedback(
     path = write_notebook("mine.ipynb", starter_source(bank, "conv_output_size"))
     done = grader("check", str(path))
     assert done.returncode == 1
-    assert "점수: 0 / 3" in done.stdout and "숫자여야" in done.stdout
+    assert "점수: 0 / 4" in done.stdout and "숫자여야" in done.stdout
 
 
 def test_check_never_runs_hidden_checks(bank: Bank, write_notebook: NotebookWriter) -> None:

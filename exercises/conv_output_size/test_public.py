@@ -46,7 +46,14 @@ def test_the_result_is_an_integer(student):
 def test_keras_valid_and_same_on_28(student):
     """ko: 28 입력, 3 필터, 스트라이드 1 에서 valid 는 26, same 은 28 입니다.
     en: for a 28 input, 3 filter and stride 1, valid gives 26 and same gives 28."""
-    valid = expect_number(student.keras_output_size(28, 3, 1, "valid"), "keras_output_size(28, 3, 1, 'valid')")
-    same = expect_number(student.keras_output_size(28, 3, 1, "same"), "keras_output_size(28, 3, 1, 'same')")
-    expect((valid, same) == (26, 28), ko=f"(26, 28) 이어야 하는데 ({valid}, {same}) 입니다.",
-           en=f"expected (26, 28), got ({valid}, {same}).")
+    valid = expect_number(
+        student.keras_output_size(28, 3, 1, "valid"), "keras_output_size(28, 3, 1, 'valid')"
+    )
+    same = expect_number(
+        student.keras_output_size(28, 3, 1, "same"), "keras_output_size(28, 3, 1, 'same')"
+    )
+    expect(
+        (valid, same) == (26, 28),
+        ko=f"(26, 28) 이어야 하는데 ({valid}, {same}) 입니다.",
+        en=f"expected (26, 28), got ({valid}, {same}).",
+    )

@@ -5,18 +5,27 @@ import pytest
 from grader import expect
 
 ACTIVATION_NAMES = {None: "linear", "linear": "linear"}
-LOSS_NAMES = {"mean_squared_error": "mse", "mse": "mse", "binary_crossentropy": "binary_crossentropy",
-              "categorical_crossentropy": "categorical_crossentropy"}
+LOSS_NAMES = {
+    "mean_squared_error": "mse",
+    "mse": "mse",
+    "binary_crossentropy": "binary_crossentropy",
+    "categorical_crossentropy": "categorical_crossentropy",
+}
 
 
 def chosen(student, problem):
     choices = student.choices
-    expect(isinstance(choices, dict) and problem in choices,
-           ko=f"choices 에 {problem!r} 키가 있어야 합니다.", en=f"choices needs the key {problem!r}.")
+    expect(
+        isinstance(choices, dict) and problem in choices,
+        ko=f"choices 에 {problem!r} 키가 있어야 합니다.",
+        en=f"choices needs the key {problem!r}.",
+    )
     pair = choices[problem]
-    expect(isinstance(pair, tuple) and len(pair) == 2,
-           ko=f"choices[{problem!r}] 는 (activation, loss) 튜플이어야 합니다.",
-           en=f"choices[{problem!r}] should be an (activation, loss) tuple.")
+    expect(
+        isinstance(pair, tuple) and len(pair) == 2,
+        ko=f"choices[{problem!r}] 는 (activation, loss) 튜플이어야 합니다.",
+        en=f"choices[{problem!r}] should be an (activation, loss) tuple.",
+    )
     activation, loss = pair
     return ACTIVATION_NAMES.get(activation, activation), LOSS_NAMES.get(loss, loss)
 
@@ -26,9 +35,11 @@ def test_regression(student):
     """ko: 회귀는 활성화 없이 mse 입니다.
     en: regression has no activation and the mse loss."""
     activation, loss = chosen(student, "regression")
-    expect((activation, loss) == ("linear", "mse"),
-           ko=f"회귀 출력은 제한이 없어야 하므로 (linear, mse) 인데 ({activation}, {loss}) 입니다.",
-           en=f"a regression output is unbounded: (linear, mse), not ({activation}, {loss}).")
+    expect(
+        (activation, loss) == ("linear", "mse"),
+        ko=f"회귀 출력은 제한이 없어야 하므로 (linear, mse) 인데 ({activation}, {loss}) 입니다.",
+        en=f"a regression output is unbounded: (linear, mse), not ({activation}, {loss}).",
+    )
 
 
 @pytest.mark.points(2)

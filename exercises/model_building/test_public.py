@@ -20,8 +20,11 @@ def expect_classifier(model, name):
         diagnosis="wrong-last-activation" if wrong_last else None,
     )
     count = model.count_params()
-    expect(count == 235_146, ko=f"{name} 의 파라미터가 235146 개여야 하는데 {count} 개입니다.",
-           en=f"{name} should have 235146 parameters, it has {count}.")
+    expect(
+        count == 235_146,
+        ko=f"{name} 의 파라미터가 235146 개여야 하는데 {count} 개입니다.",
+        en=f"{name} should have 235146 parameters, it has {count}.",
+    )
 
 
 @pytest.mark.points(2)
@@ -29,8 +32,11 @@ def test_sequential_by_add(student):
     """ko: build_sequential_add() 는 784-256-128-10 Sequential 모델입니다.
     en: build_sequential_add() is the 784-256-128-10 Sequential model."""
     model = expect_model(student.build_sequential_add(), "build_sequential_add()")
-    expect(model.remote_type.endswith("Sequential"),
-           ko="Sequential 모델이어야 합니다.", en="it should be a Sequential model.")
+    expect(
+        model.remote_type.endswith("Sequential"),
+        ko="Sequential 모델이어야 합니다.",
+        en="it should be a Sequential model.",
+    )
     expect_classifier(model, "build_sequential_add()")
 
 
@@ -57,9 +63,14 @@ def test_two_input_model_has_two_inputs(student):
     model = expect_model(student.build_two_input(), "build_two_input()")
     inputs = model.inputs
     count = len(inputs) if isinstance(inputs, list) else 1
-    expect(count == 2, ko=f"입력이 2개여야 하는데 {count}개입니다.",
-           en=f"it should have 2 inputs, it has {count}.")
+    expect(
+        count == 2,
+        ko=f"입력이 2개여야 하는데 {count}개입니다.",
+        en=f"it should have 2 inputs, it has {count}.",
+    )
     params = model.count_params()
-    expect(params == 8 * 33 + 8 * 17 + 17,
-           ko=f"파라미터가 {8 * 33 + 8 * 17 + 17} 개여야 하는데 {params} 개입니다.",
-           en=f"it should have {8 * 33 + 8 * 17 + 17} parameters, it has {params}.")
+    expect(
+        params == 8 * 33 + 8 * 17 + 17,
+        ko=f"파라미터가 {8 * 33 + 8 * 17 + 17} 개여야 하는데 {params} 개입니다.",
+        en=f"it should have {8 * 33 + 8 * 17 + 17} parameters, it has {params}.",
+    )

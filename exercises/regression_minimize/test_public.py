@@ -10,7 +10,9 @@ from grader.checks import expect_number
 def fitted(student, loss_name, x, y):
     result = student.fit(getattr(student, loss_name), x, y)
     if not (isinstance(result, tuple) and len(result) == 2):
-        fail(ko="fit 은 (a, b) 두 실수를 돌려줘야 합니다.", en="fit should return two floats (a, b).")
+        fail(
+            ko="fit 은 (a, b) 두 실수를 돌려줘야 합니다.", en="fit should return two floats (a, b)."
+        )
     return expect_number(result[0], "a"), expect_number(result[1], "b")
 
 
@@ -32,7 +34,11 @@ def test_fit_finds_the_line_of_the_given_data(student):
     expect(
         abs(a - 2) < 0.1 and abs(b - 1) < 0.1,
         ko=f"a ≈ 2, b ≈ 1 이어야 하는데 a = {a:.3f}, b = {b:.3f} 입니다."
-        + (" b 가 전혀 바뀌지 않았습니다: var_list=[a, b] 에 b 를 넣으세요." if intercept_untrained else ""),
+        + (
+            " b 가 전혀 바뀌지 않았습니다: var_list=[a, b] 에 b 를 넣으세요."
+            if intercept_untrained
+            else ""
+        ),
         en=f"expected a ≈ 2, b ≈ 1, got a = {a:.3f}, b = {b:.3f}."
         + (" b never moved: put b in var_list=[a, b]." if intercept_untrained else ""),
         diagnosis="var-list-incomplete" if intercept_untrained else None,

@@ -14,8 +14,11 @@ def test_forward_runs_eagerly(student):
     en: forward([[1, 1, 1]]) is the tensor [[6.5]]."""
     x = np.ones((1, 3), dtype=np.float32)
     got = expect_tensor(student.forward(x), "forward([[1, 1, 1]])", shape=(1, 1))
-    expect(np.allclose(got.numpy(), [[6.5]]), ko=f"[[6.5]] 이어야 하는데 {got.numpy().tolist()} 입니다.",
-           en=f"expected [[6.5]], got {got.numpy().tolist()}.")
+    expect(
+        np.allclose(got.numpy(), [[6.5]]),
+        ko=f"[[6.5]] 이어야 하는데 {got.numpy().tolist()} 입니다.",
+        en=f"expected [[6.5]], got {got.numpy().tolist()}.",
+    )
 
 
 @pytest.mark.points(2)
@@ -24,7 +27,8 @@ def test_forward_graph_is_a_tf_function(student):
     en: forward_graph is a tf.function."""
     function = student.forward_graph
     is_function = isinstance(function, RemoteObject) and function.remote_type.endswith(
-        "polymorphic_function.Function")
+        "polymorphic_function.Function"
+    )
     expect(
         is_function,
         ko=f"forward_graph 는 tf.function 이어야 하는데 {describe(function)} 입니다. "

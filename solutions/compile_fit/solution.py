@@ -31,7 +31,12 @@ early_stopping = keras.callbacks.EarlyStopping(
 
 def train(model, x, y):
     return model.fit(
-        x, y, epochs=10, batch_size=32, validation_split=0.2, callbacks=[early_stopping],
+        x,
+        y,
+        epochs=10,
+        batch_size=32,
+        validation_split=0.2,
+        callbacks=[early_stopping],
         verbose=0,
     )
 

@@ -66,15 +66,21 @@ def test_agrees_with_a_real_valid_conv2d(student, n, m, s):
 
 
 @pytest.mark.points(3)
-@given(n=st.integers(4, 128), m=st.integers(1, 7), s=st.integers(1, 4),
-       padding=st.sampled_from(["valid", "same"]))
+@given(
+    n=st.integers(4, 128),
+    m=st.integers(1, 7),
+    s=st.integers(1, 4),
+    padding=st.sampled_from(["valid", "same"]),
+)
 def test_keras_padding_matches_a_real_conv2d(student, n, m, s, padding):
     """ko: valid / same 패딩의 출력 크기가 실제 Keras Conv2D 와 같습니다.
     en: valid and same output sizes agree with a real Keras Conv2D."""
     import keras
 
     assume(n >= m)
-    real = keras.layers.Conv2D(1, m, strides=s, padding=padding).compute_output_shape((1, n, n, 1))[1]
+    real = keras.layers.Conv2D(1, m, strides=s, padding=padding).compute_output_shape((1, n, n, 1))[
+        1
+    ]
     got = expect_number(student.keras_output_size(n, m, s, padding), "keras_output_size")
     half = (m - 1) // 2
     same_as_formula = padding == "same" and s > 1 and got == (n + 2 * half - m) // s + 1 != real

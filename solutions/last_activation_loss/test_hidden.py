@@ -4,14 +4,19 @@ import pytest
 
 from grader import expect
 
-LOSS_NAMES = {"categorical_crossentropy": "categorical_crossentropy",
-              "binary_crossentropy": "binary_crossentropy"}
+LOSS_NAMES = {
+    "categorical_crossentropy": "categorical_crossentropy",
+    "binary_crossentropy": "binary_crossentropy",
+}
 
 
 def pair_of(student, problem):
     choices = student.choices
-    expect(isinstance(choices, dict) and isinstance(choices.get(problem), tuple),
-           ko=f"choices[{problem!r}] 가 없습니다.", en=f"choices[{problem!r}] is missing.")
+    expect(
+        isinstance(choices, dict) and isinstance(choices.get(problem), tuple),
+        ko=f"choices[{problem!r}] 가 없습니다.",
+        en=f"choices[{problem!r}] is missing.",
+    )
     return choices[problem]
 
 
@@ -23,10 +28,10 @@ def test_multiclass(student):
     sparse = loss == "sparse_categorical_crossentropy"
     expect(
         (activation, loss) == ("softmax", "categorical_crossentropy"),
-        ko="다중 분류의 선택이 틀립니다." + (" 레이블이 원-핫이면 sparse_ 가 아닌 손실을 씁니다."
-                                        if sparse else ""),
-        en="the multi-class choice is wrong." + (" With one-hot labels the loss is not the "
-                                                 "sparse_ one." if sparse else ""),
+        ko="다중 분류의 선택이 틀립니다."
+        + (" 레이블이 원-핫이면 sparse_ 가 아닌 손실을 씁니다." if sparse else ""),
+        en="the multi-class choice is wrong."
+        + (" With one-hot labels the loss is not the sparse_ one." if sparse else ""),
         diagnosis="sparse-with-one-hot" if sparse else None,
     )
 
@@ -39,10 +44,17 @@ def test_multilabel(student):
     softmax = activation == "softmax"
     expect(
         (activation, loss) == ("sigmoid", "binary_crossentropy"),
-        ko="다중 레이블의 선택이 틀립니다." + (" softmax 는 태그 확률의 합을 1 로 만들어 여러 태그를 "
-                                         "동시에 고를 수 없습니다." if softmax else ""),
-        en="the multi-label choice is wrong." + (" A softmax makes the tag probabilities sum "
-                                                 "to 1, so several tags cannot all be on."
-                                                 if softmax else ""),
+        ko="다중 레이블의 선택이 틀립니다."
+        + (
+            " softmax 는 태그 확률의 합을 1 로 만들어 여러 태그를 동시에 고를 수 없습니다."
+            if softmax
+            else ""
+        ),
+        en="the multi-label choice is wrong."
+        + (
+            " A softmax makes the tag probabilities sum to 1, so several tags cannot all be on."
+            if softmax
+            else ""
+        ),
         diagnosis="softmax-for-multilabel" if softmax else None,
     )

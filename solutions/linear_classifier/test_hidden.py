@@ -22,8 +22,10 @@ def test_each_training_step_lowers_the_loss(student):
     """ko: training_step 을 거듭하면 새 데이터에서도 손실이 줄어듭니다.
     en: repeated training steps lower the loss on new data too."""
     inputs, targets = make_points(99)
-    losses = [expect_number(student.training_step(inputs, targets), "training_step(...)")
-              for _ in range(5)]
+    losses = [
+        expect_number(student.training_step(inputs, targets), "training_step(...)")
+        for _ in range(5)
+    ]
     rising = losses[-1] > losses[0]
     expect(
         losses[-1] < losses[0],
@@ -44,5 +46,8 @@ def test_square_loss_matches_the_formula(student, reference):
     predictions = rng.normal(size=(50, 1)).astype(np.float32)
     got = expect_number(student.square_loss(targets, predictions), "square_loss")
     wanted = float(reference.square_loss(targets, predictions))
-    expect(abs(got - wanted) < 1e-5, ko="square_loss 의 값이 틀립니다 (제곱 오차의 평균).",
-           en="square_loss is wrong (the mean of the squared errors).")
+    expect(
+        abs(got - wanted) < 1e-5,
+        ko="square_loss 의 값이 틀립니다 (제곱 오차의 평균).",
+        en="square_loss is wrong (the mean of the squared errors).",
+    )

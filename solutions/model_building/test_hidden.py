@@ -16,9 +16,12 @@ def test_sequential_by_list(student):
     model = expect_model(student.build_sequential_list(), "build_sequential_list()")
     layers = dense_layers(model)
     wrong_last = layers[:2] == LAYERS[:2] and len(layers) == 3 and layers[2][1] != "softmax"
-    expect(layers == LAYERS, ko="build_sequential_list() 의 층이 틀립니다.",
-           en="build_sequential_list() has the wrong layers.",
-           diagnosis="wrong-last-activation" if wrong_last else None)
+    expect(
+        layers == LAYERS,
+        ko="build_sequential_list() 의 층이 틀립니다.",
+        en="build_sequential_list() has the wrong layers.",
+        diagnosis="wrong-last-activation" if wrong_last else None,
+    )
 
 
 @pytest.mark.points(2)
@@ -29,12 +32,17 @@ def test_predictions_are_probabilities(student, builder):
     model = expect_model(getattr(student, builder)(), f"{builder}()")
     x = np.random.default_rng(7).normal(size=(6, 784)).astype(np.float32)
     predictions = np.asarray(model.predict(x, verbose=0))
-    expect(predictions.shape == (6, 10), ko=f"예측 모양이 (6, 10) 이어야 하는데 {predictions.shape} 입니다.",
-           en=f"predictions should have shape (6, 10), they have {predictions.shape}.")
-    expect(np.allclose(predictions.sum(axis=1), 1.0, atol=1e-4) and (predictions >= 0).all(),
-           ko="예측값이 확률이 아닙니다: 마지막 활성화 함수는 softmax 입니다.",
-           en="predictions are not probabilities: the last activation is softmax.",
-           diagnosis="wrong-last-activation")
+    expect(
+        predictions.shape == (6, 10),
+        ko=f"예측 모양이 (6, 10) 이어야 하는데 {predictions.shape} 입니다.",
+        en=f"predictions should have shape (6, 10), they have {predictions.shape}.",
+    )
+    expect(
+        np.allclose(predictions.sum(axis=1), 1.0, atol=1e-4) and (predictions >= 0).all(),
+        ko="예측값이 확률이 아닙니다: 마지막 활성화 함수는 softmax 입니다.",
+        en="predictions are not probabilities: the last activation is softmax.",
+        diagnosis="wrong-last-activation",
+    )
 
 
 @pytest.mark.points(2)
@@ -46,8 +54,11 @@ def test_two_input_model_predicts_from_both(student):
     a = rng.normal(size=(4, 32)).astype(np.float32)
     b = rng.normal(size=(4, 16)).astype(np.float32)
     out = np.asarray(model.predict([a, b], verbose=0))
-    expect(out.shape == (4, 1), ko=f"출력 모양이 (4, 1) 이어야 하는데 {out.shape} 입니다.",
-           en=f"the output should have shape (4, 1), it has {out.shape}.")
+    expect(
+        out.shape == (4, 1),
+        ko=f"출력 모양이 (4, 1) 이어야 하는데 {out.shape} 입니다.",
+        en=f"the output should have shape (4, 1), it has {out.shape}.",
+    )
 
 
 @pytest.mark.points(1)
@@ -55,5 +66,8 @@ def test_each_call_builds_a_new_model(student):
     """ko: 함수를 부를 때마다 새 모델을 만듭니다.
     en: each call builds a new model."""
     first, second = student.build_functional(), student.build_functional()
-    expect(first.name != second.name, ko="같은 모델 객체를 다시 돌려줍니다. 함수 안에서 모델을 만드세요.",
-           en="the same model object is returned twice; build the model inside the function.")
+    expect(
+        first.name != second.name,
+        ko="같은 모델 객체를 다시 돌려줍니다. 함수 안에서 모델을 만드세요.",
+        en="the same model object is returned twice; build the model inside the function.",
+    )

@@ -17,8 +17,10 @@ def line(slope, intercept, noise, seed):
 
 @pytest.mark.points(2)
 @settings(max_examples=4)
-@given(slope=st.floats(-3, 3).map(lambda v: round(v, 2)),
-       intercept=st.floats(-2, 2).map(lambda v: round(v, 2)))
+@given(
+    slope=st.floats(-3, 3).map(lambda v: round(v, 2)),
+    intercept=st.floats(-2, 2).map(lambda v: round(v, 2)),
+)
 def test_ols_fit_finds_any_line(student, reference, slope, intercept):
     """ko: fit(ols_loss) 가 여러 직선을 찾아냅니다.
     en: fit(ols_loss) recovers many lines."""
@@ -27,10 +29,12 @@ def test_ols_fit_finds_any_line(student, reference, slope, intercept):
     wanted_a, wanted_b = np.polyfit(x, y, 1)
     a, b = expect_number(a, "a"), expect_number(b, "b")
     untrained_b = abs(b) < 1e-6 and abs(wanted_b) > 0.05
-    expect(abs(a - wanted_a) < 0.05 and abs(b - wanted_b) < 0.05,
-           ko=f"기울기 {slope}, 절편 {intercept} 인 데이터에서 직선을 찾지 못했습니다.",
-           en=f"the line was not found for data of slope {slope}, intercept {intercept}.",
-           diagnosis="var-list-incomplete" if untrained_b else None)
+    expect(
+        abs(a - wanted_a) < 0.05 and abs(b - wanted_b) < 0.05,
+        ko=f"기울기 {slope}, 절편 {intercept} 인 데이터에서 직선을 찾지 못했습니다.",
+        en=f"the line was not found for data of slope {slope}, intercept {intercept}.",
+        diagnosis="var-list-incomplete" if untrained_b else None,
+    )
 
 
 @pytest.mark.points(2)
@@ -41,8 +45,13 @@ def test_tls_loss_divides_by_one_plus_slope_squared(student, reference, a, b):
     x, y = line(1.5, 0.5, 0.3, 3)
     got = expect_number(student.tls_loss(a, b, x, y), "tls_loss")
     wanted = float(reference.tls_loss(a, b, x, y))
-    same_as_ols = abs(got - float(reference.ols_loss(a, b, x, y))) < 1e-4 * max(1, wanted) and a != 0
-    expect(abs(got - wanted) < 1e-4 * max(1.0, wanted),
-           ko="tls_loss 의 값이 틀립니다." + (" (1 + a²) 로 나누지 않았습니다." if same_as_ols else ""),
-           en="tls_loss is wrong." + (" It is not divided by (1 + a²)." if same_as_ols else ""),
-           diagnosis="tls-is-ols" if same_as_ols else None)
+    same_as_ols = (
+        abs(got - float(reference.ols_loss(a, b, x, y))) < 1e-4 * max(1, wanted) and a != 0
+    )
+    expect(
+        abs(got - wanted) < 1e-4 * max(1.0, wanted),
+        ko="tls_loss 의 값이 틀립니다."
+        + (" (1 + a²) 로 나누지 않았습니다." if same_as_ols else ""),
+        en="tls_loss is wrong." + (" It is not divided by (1 + a²)." if same_as_ols else ""),
+        diagnosis="tls-is-ols" if same_as_ols else None,
+    )

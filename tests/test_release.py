@@ -1,0 +1,90 @@
+"""The student material: generated from the bank, and holding nothing of solutions/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader.bank import Bank, load_bank
+from grader.grading import Grader, GradingOptions
+from grader.release import release
+
+from .conftest import ROOT, TEST_LIMITS
+
+
+@pytest.fixture(scope="module")
+def material(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("release")
+    release(load_bank(ROOT, with_solutions=False), out)
+    return out
+
+
+def secret_lines() -> set[str]:
+    """Lines of solutions/ that appear nowhere in exercises/."""
+    public = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in (ROOT / "exercises").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    )
+    lines = set()
+    for path in (ROOT / "solutions").rglob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            stripped = line.strip()
+            if len(stripped) >= 24 and stripped not in public:
+                lines.add(stripped)
+    return lines
+
+
+def test_nothing_from_solutions_is_released(material: Path) -> None:
+    secrets = secret_lines()
+    assert len(secrets) > 100  # the bank's solutions, hidden checks and mistakes
+    released = [p for p in material.rglob("*") if p.is_file()]
+    for path in released:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".ipynb":
+            text = "\n".join("".join(c["source"]) for c in json.loads(text)["cells"])
+        leaked = [line for line in secrets if line in text]
+        assert leaked == [], f"{path}: {leaked[:3]}"
+    assert not any("solution" in p.name or "mistake" in str(p) for p in released)
+
+
+def test_every_exercise_has_a_notebook_and_its_public_checks(
+    material: Path, public_bank: Bank
+) -> None:
+    for exercise in public_bank.exercises:
+        notebook = nbformat.read(material / "notebooks" / f"{exercise.id}.ipynb", as_version=4)
+        nbformat.validate(notebook)
+        assert f"# EXERCISE: {exercise.id}" in notebook.cells[1].source
+        assert exercise.title.ko.split()[0] in notebook.cells[0].source
+        assert (material / "exercises" / exercise.id / "test_public.py").is_file()
+    assert "grader check" in (material / "README.md").read_text()
+
+
+def test_the_released_material_is_a_bank_grader_check_can_use(material: Path) -> None:
+    released = load_bank(material, with_solutions=False)
+    assert released.ids() == load_bank(ROOT).ids()
+
+
+@pytest.mark.slow
+def test_the_course_notebook_filled_with_solutions_scores_full_marks(
+    material: Path, bank: Bank
+) -> None:
+    notebook = nbformat.read(material / "course.ipynb", as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            exercise_id = cell.source.splitlines()[0].split(":", 1)[1].strip()
+            solution = bank.get(exercise_id).solution
+            assert solution is not None
+            cell.source = solution.read_text(encoding="utf-8")
+    filled = material / "filled.ipynb"
+    nbformat.write(notebook, filled)
+    limits = TEST_LIMITS.__class__(
+        **{**TEST_LIMITS.__dict__, "wall_seconds": 300, "cell_seconds": 60}
+    )
+    with Grader(bank, GradingOptions(limits=limits)) as grader:
+        result = grader.grade_file(filled)
+    failed = [c.check for e in result.exercises for c in e.checks if not c.passed]
+    assert failed == [] and result.points == result.max_points > 100

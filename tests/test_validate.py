@@ -1,0 +1,66 @@
+"""``grader validate`` proves the bank sound, and catches a check that is not."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader.bank import Bank, load_bank
+from grader.grading import Grader, GradingOptions
+from grader.validate import validate
+
+from .conftest import ROOT, TEST_LIMITS
+
+pytestmark = pytest.mark.slow
+
+SLOW_LIMITS = TEST_LIMITS.__class__(
+    **{**TEST_LIMITS.__dict__, "cell_seconds": 60, "wall_seconds": 300}
+)
+
+
+def test_every_check_of_the_bank_is_sound(bank: Bank) -> None:
+    with Grader(bank, GradingOptions(limits=SLOW_LIMITS, answered_only=True)) as grader:
+        verdicts = list(validate(bank, grader))
+    unsound = [v for v in verdicts if not v.sound]
+    assert unsound == []
+    assert {v.exercise for v in verdicts} == set(bank.ids())
+    for exercise in bank.ids():
+        mistakes = [
+            v for v in verdicts if v.exercise == exercise and v.variant.startswith("mistake")
+        ]
+        assert len(mistakes) >= 3, exercise
+
+
+def one_exercise_bank(tmp_path: Path, exercise: str) -> Path:
+    for part in ("exercises", "solutions"):
+        shutil.copytree(ROOT / part / exercise, tmp_path / part / exercise)
+    return tmp_path
+
+
+def test_a_check_that_passes_the_starter_is_unsound(tmp_path: Path) -> None:
+    root = one_exercise_bank(tmp_path, "conv_output_size")
+    (root / "exercises" / "conv_output_size" / "test_lenient.py").write_text(
+        "import pytest\n\n@pytest.mark.points(1)\ndef test_anything(student):\n    assert True\n"
+    )
+    for mistake in (root / "solutions" / "conv_output_size" / "mistakes").glob("no_*.py"):
+        mistake.unlink()
+    bank = load_bank(root)
+    with Grader(bank, GradingOptions(limits=TEST_LIMITS, answered_only=True)) as grader:
+        verdicts = {v.variant: v for v in validate(bank, grader)}
+    assert not verdicts["starter"].sound
+    assert "test_lenient::test_anything" in str(verdicts["starter"].problem)
+    assert not verdicts["mistakes"].sound and "at least 2" in str(verdicts["mistakes"].problem)
+    assert verdicts["reference"].sound
+
+
+def test_a_mistake_whose_diagnosis_is_never_named_is_unsound(tmp_path: Path) -> None:
+    root = one_exercise_bank(tmp_path, "conv_output_size")
+    mistake = root / "solutions" / "conv_output_size" / "mistakes" / "no_padding.py"
+    mistake.write_text(mistake.read_text().replace("padding-forgotten", "some-other-mistake"))
+    bank = load_bank(root)
+    with Grader(bank, GradingOptions(limits=TEST_LIMITS, answered_only=True)) as grader:
+        verdicts = {v.variant: v for v in validate(bank, grader)}
+    assert not verdicts["mistake no_padding"].sound
+    assert "some-other-mistake" in str(verdicts["mistake no_padding"].problem)
