@@ -16,7 +16,7 @@ mistake, a named diagnosis::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NoReturn
 
 Language = Literal["ko", "en"]
 LANGUAGES: tuple[Language, ...] = ("ko", "en")
@@ -52,8 +52,8 @@ class PartialCredit(CheckFailed):
         self.fraction = fraction
 
 
-def fail(*, ko: str, en: str, diagnosis: str | None = None) -> CheckFailed:
-    """Raise CheckFailed with this feedback (typed as returning it: ``raise fail(...)`` reads)."""
+def fail(*, ko: str, en: str, diagnosis: str | None = None) -> NoReturn:
+    """End the check here as failed, with this feedback."""
     raise CheckFailed(Message(ko=ko, en=en), diagnosis)
 
 

@@ -21,7 +21,7 @@ import pytest
 
 from grader.bank import Bank, Exercise
 from grader.errors import BankError, GraderError, RunnerGone, SubmissionError, ZygoteError
-from grader.plugin import CheckPlugin, NotAnswered, NotRun
+from grader.plugin import CheckPlugin, NotAnswered, NotRun, register_hypothesis_profile
 from grader.reference import ReferenceSolutions
 from grader.remote import RunnerSession, StudentNamespace
 from grader.results import CellRun, CheckOutcome, ExerciseResult, SubmissionResult, Visibility
@@ -52,6 +52,7 @@ class Grader:
         self.zygote = zygote or Zygote()
         self.references = ReferenceSolutions()
         self.notices: list[str] = []
+        register_hypothesis_profile()
         hidden = {str(bank.root), *options.hidden_paths}
         self._confinement = Confinement(options.limits, tuple(sorted(hidden)))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -40,14 +41,14 @@ Exercises / 문제: {exercises}
 """
 
 
-def exercise_cells(exercise: Exercise) -> list[nbformat.NotebookNode]:
+def exercise_cells(exercise: Exercise) -> list[Any]:
     """The statement (ko, en) and the starter of one exercise, as notebook cells."""
     statement = f"{exercise.statement('ko').strip()}\n\n---\n\n{exercise.statement('en').strip()}"
     starter = (exercise.folder / "starter.py").read_text(encoding="utf-8").strip()
     return [new_markdown_cell(statement), new_code_cell(starter)]
 
 
-def notebook_of(exercises: list[Exercise]) -> nbformat.NotebookNode:
+def notebook_of(exercises: list[Exercise]) -> Any:
     notebook = new_notebook()
     notebook.metadata["kernelspec"] = {
         "name": "python3",

@@ -126,7 +126,7 @@ def _notebook_chunks(text: str, path: Path) -> tuple[dict[str, Any], tuple[Chunk
             f"column {error.colno} ({error.msg}). Open it in Jupyter, save it, and resubmit."
         ) from None
     try:
-        notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+        notebook = nbformat.reads(text, as_version=4)
     except Exception as error:
         raise SubmissionError(
             f"{path.name} is not a notebook nbformat can read ({type(error).__name__}: {error})."

@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 #: Short limits keep hostile submissions cheap to grade in tests.
-TEST_LIMITS = Limits(wall_seconds=40, cell_seconds=4, cpu_seconds=60, memory_mb=2048)
+TEST_LIMITS = Limits(wall_seconds=60, cell_seconds=8, cpu_seconds=90, memory_mb=2048)
+#: Whole-course submissions train models: calls need room even with both cores busy.
+COURSE_LIMITS = Limits(wall_seconds=300, cell_seconds=30, cpu_seconds=600, memory_mb=3072)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from grader.batch import discover, run_batch
 from grader.grading import GradingOptions
 from grader.store import ResultsStore
 
-from .conftest import ROOT, TEST_LIMITS
+from .conftest import COURSE_LIMITS, ROOT
 
 SAMPLES = ROOT / "samples" / "class"
 
@@ -41,7 +41,7 @@ def sample_batch(bank: Bank, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     class_dir = base / "class"
     shutil.copytree(SAMPLES, class_dir)
     out = base / "out"
-    summary = run_batch(bank, class_dir, out, GradingOptions(limits=TEST_LIMITS))
+    summary = run_batch(bank, class_dir, out, GradingOptions(limits=COURSE_LIMITS))
     assert summary.graded == summary.students == 6
     return class_dir, out
 
@@ -71,16 +71,23 @@ def test_a_rerun_skips_unchanged_and_regrades_changed(
     sample_batch: tuple[Path, Path], bank: Bank
 ) -> None:
     class_dir, out = sample_batch
-    again = run_batch(bank, class_dir, out, GradingOptions(limits=TEST_LIMITS))
+    with ResultsStore(out / "results.sqlite") as store:
+        [before] = store.results(["bob"])
+    again = run_batch(bank, class_dir, out, GradingOptions(limits=COURSE_LIMITS))
     assert (again.graded, again.skipped) == (0, 6)
     bob = class_dir / "bob.py"
     bob.write_text(bob.read_text().replace("(n - m) // s + 1", "(n + 2 * p - m) // s + 1"))
-    changed = run_batch(bank, class_dir, out, GradingOptions(limits=TEST_LIMITS))
+    changed = run_batch(bank, class_dir, out, GradingOptions(limits=COURSE_LIMITS))
     assert (changed.graded, changed.skipped) == (1, 5)
     with ResultsStore(out / "results.sqlite") as store:
-        [result] = store.results(["bob"])
-    conv = result.exercise("conv_output_size")
-    assert conv is not None and conv.points == conv.max_points
+        [after] = store.results(["bob"])
+    conv_before, conv_after = (
+        before.exercise("conv_output_size"),
+        after.exercise("conv_output_size"),
+    )
+    assert conv_before is not None and conv_after is not None
+    assert conv_after.points > conv_before.points
+    assert "padding-forgotten" not in {c.diagnosis for c in conv_after.checks}
 
 
 @pytest.mark.slow
@@ -89,7 +96,7 @@ def test_two_workers_give_the_same_grades_as_one(
 ) -> None:
     _, out = sample_batch
     parallel = tmp_path / "parallel"
-    summary = run_batch(bank, SAMPLES, parallel, GradingOptions(limits=TEST_LIMITS), jobs=2)
+    summary = run_batch(bank, SAMPLES, parallel, GradingOptions(limits=COURSE_LIMITS), jobs=2)
     assert summary.graded == 6
     single = {r["student"]: r["total"] for r in csv.DictReader((out / "grades.csv").open())}
     both = {r["student"]: r["total"] for r in csv.DictReader((parallel / "grades.csv").open())}

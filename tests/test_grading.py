@@ -145,7 +145,9 @@ def test_hard_coding_the_public_answers_fails_the_hidden_checks(
 ) -> None:
     cheat = (
         "# EXERCISE: conv_output_size\ndef conv_output_size(n, m, p, s):\n"
-        "    return {(28, 3, 0, 1): 26, (28, 5, 2, 1): 28, (7, 3, 0, 2): 3}.get((n, m, p, s), 0)"
+        "    return {(28, 3, 0, 1): 26, (28, 5, 2, 1): 28, (7, 3, 0, 2): 3}.get((n, m, p, s), 0)\n"
+        "def keras_output_size(n, m, s, padding):\n"
+        "    return 26 if padding == 'valid' else 28"
     )
     result = grader.grade_file(write_notebook("cheat.ipynb", cheat))
     exercise = result.exercise("conv_output_size")

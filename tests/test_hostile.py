@@ -203,7 +203,7 @@ def test_honest_students_are_graded_as_if_alone(batch: HostileBatch) -> None:
     assert alice.points == alice.max_points
     bob = batch.results["bob"]
     public = [c for c in bob.exercises[-1].checks if c.visibility == "public"]
-    assert {c.diagnosis for c in public if not c.passed} == {"padding-forgotten"}
+    assert "padding-forgotten" in {c.diagnosis for c in public if not c.passed}
 
 
 @pytest.mark.parametrize("student", sorted(hostile_submissions(Path("/x"), 0)))

@@ -12,7 +12,7 @@ from grader.bank import Bank, load_bank
 from grader.grading import Grader, GradingOptions
 from grader.release import release
 
-from .conftest import ROOT, TEST_LIMITS
+from .conftest import COURSE_LIMITS, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +81,7 @@ def test_the_course_notebook_filled_with_solutions_scores_full_marks(
             cell.source = solution.read_text(encoding="utf-8")
     filled = material / "filled.ipynb"
     nbformat.write(notebook, filled)
-    limits = TEST_LIMITS.__class__(
-        **{**TEST_LIMITS.__dict__, "wall_seconds": 300, "cell_seconds": 60}
-    )
-    with Grader(bank, GradingOptions(limits=limits)) as grader:
+    with Grader(bank, GradingOptions(limits=COURSE_LIMITS)) as grader:
         result = grader.grade_file(filled)
     failed = [c.check for e in result.exercises for c in e.checks if not c.passed]
     assert failed == [] and result.points == result.max_points > 100

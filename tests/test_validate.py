@@ -11,17 +11,13 @@ from grader.bank import Bank, load_bank
 from grader.grading import Grader, GradingOptions
 from grader.validate import validate
 
-from .conftest import ROOT, TEST_LIMITS
+from .conftest import COURSE_LIMITS, ROOT, TEST_LIMITS
 
 pytestmark = pytest.mark.slow
 
-SLOW_LIMITS = TEST_LIMITS.__class__(
-    **{**TEST_LIMITS.__dict__, "cell_seconds": 60, "wall_seconds": 300}
-)
-
 
 def test_every_check_of_the_bank_is_sound(bank: Bank) -> None:
-    with Grader(bank, GradingOptions(limits=SLOW_LIMITS, answered_only=True)) as grader:
+    with Grader(bank, GradingOptions(limits=COURSE_LIMITS, answered_only=True)) as grader:
         verdicts = list(validate(bank, grader))
     unsound = [v for v in verdicts if not v.sound]
     assert unsound == []
@@ -44,8 +40,9 @@ def test_a_check_that_passes_the_starter_is_unsound(tmp_path: Path) -> None:
     (root / "exercises" / "conv_output_size" / "test_lenient.py").write_text(
         "import pytest\n\n@pytest.mark.points(1)\ndef test_anything(student):\n    assert True\n"
     )
-    for mistake in (root / "solutions" / "conv_output_size" / "mistakes").glob("no_*.py"):
-        mistake.unlink()
+    for mistake in (root / "solutions" / "conv_output_size" / "mistakes").glob("*.py"):
+        if mistake.stem not in ("same_formula", "hardcoded"):
+            mistake.unlink()
     bank = load_bank(root)
     with Grader(bank, GradingOptions(limits=TEST_LIMITS, answered_only=True)) as grader:
         verdicts = {v.variant: v for v in validate(bank, grader)}

@@ -83,7 +83,7 @@ def test_keras_padding_matches_a_real_conv2d(student, n, m, s, padding):
     ]
     got = expect_number(student.keras_output_size(n, m, s, padding), "keras_output_size")
     half = (m - 1) // 2
-    same_as_formula = padding == "same" and s > 1 and got == (n + 2 * half - m) // s + 1 != real
+    same_as_formula = padding == "same" and got == (n + 2 * half - m) // s + 1 != real
     expect(
         got == real,
         ko=f"n={n}, m={m}, s={s}, padding={padding!r} 에서 Conv2D 의 실제 출력 {real} 과 다릅니다."
