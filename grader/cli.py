@@ -45,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout", type=float, default=120.0, help="seconds each submission may run (default 120)"
     )
     batch.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=None,
+        help="seconds one cell or call may run (default: half of --timeout, at most 60)",
+    )
+    batch.add_argument(
         "--lang",
         choices=["ko", "en"],
         default="ko",
@@ -59,10 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _limits(timeout: float) -> Limits:
-    return Limits(
-        wall_seconds=timeout, cell_seconds=min(timeout, 60.0), cpu_seconds=int(timeout * 2) + 10
-    )
+def _limits(timeout: float, cell_timeout: float | None = None) -> Limits:
+    """Limits for a submission. By default a cell gets at most half of the whole run, so
+    that an endless loop in one cell leaves time for the cells after it."""
+    cell = cell_timeout if cell_timeout is not None else min(timeout / 2, 60.0)
+    if not 0 < cell <= timeout:
+        raise GraderError(f"--cell-timeout must be between 0 and --timeout ({timeout:g} s)")
+    return Limits(wall_seconds=timeout, cell_seconds=cell, cpu_seconds=int(timeout * 2) + 10)
 
 
 def _check(args: argparse.Namespace, console: Console) -> int:
@@ -93,7 +102,7 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
     if args.jobs < 1:
         raise GraderError("--jobs must be at least 1")
     bank = load_bank(args.bank or find_bank_root())
-    options = GradingOptions(limits=_limits(args.timeout))
+    options = GradingOptions(limits=_limits(args.timeout, args.cell_timeout))
     started = time.perf_counter()
     columns = (
         TextColumn("{task.description}"),

@@ -84,3 +84,26 @@ def submission_unreadable(detail: str) -> Message:
         ko=f"제출 파일을 읽을 수 없습니다: {detail}",
         en=f"The submission could not be read: {detail}",
     )
+
+
+def cell_timed_out(cell: int) -> Message:
+    return Message(
+        ko=f"셀 {cell} 이(가) 시간 제한을 넘겨 중단되었습니다. 무한 루프나 너무 긴 학습이 "
+        "없는지 확인하세요.",
+        en=f"Cell {cell} ran past its time limit and was stopped. Look for an endless loop "
+        "or a training run that is too long.",
+    )
+
+
+def cell_crashed(cell: int, why: str) -> Message:
+    return Message(
+        ko=f"셀 {cell} 을(를) 실행하던 중 프로세스가 멈췄습니다 ({why}).",
+        en=f"The process running the code stopped during cell {cell} ({why}).",
+    )
+
+
+def cell_out_of_memory(cell: int) -> Message:
+    return Message(
+        ko=f"셀 {cell} 이(가) 메모리 제한을 넘었습니다. 더 작은 배열이나 배치를 쓰세요.",
+        en=f"Cell {cell} ran out of memory. Use smaller arrays or batches.",
+    )
