@@ -16,7 +16,17 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/grader batch samples/class --out $(OUT) --timeout 20
 	@echo "Open $(OUT)/index.html in a browser."
 
-test: $(VENV)/.installed
+# The report tests drive Debian's Chromium (never a downloaded browser build) and need a
+# font with Hangul to render Korean.
+$(VENV)/.browser: $(VENV)/.installed
+	@if ! dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+	touch $@
+
+test: $(VENV)/.installed $(VENV)/.browser
 	$(VENV)/bin/python -m pytest
 
 lint: $(VENV)/.installed

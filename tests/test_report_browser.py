@@ -1,0 +1,179 @@
+"""The reports in a real headless Chromium: offline, error-free, saying what results.json says."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import html5lib
+import pytest
+
+from grader.bank import Bank
+from grader.batch import run_batch
+from grader.grading import GradingOptions
+
+from .conftest import ROOT, TEST_LIMITS, solution_source
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+WIDTHS = {"laptop": 1280, "phone": 390}
+PWNED = "pwned-by-a-student"
+
+
+@pytest.fixture(scope="module")
+def graded(bank: Bank, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("reports")
+    class_dir = base / "class"
+    class_dir.mkdir()
+    for name in ("bob.py", "chloe.ipynb", "dan.ipynb", "frank.ipynb"):
+        shutil.copy(ROOT / "samples" / "class" / name, class_dir / name)
+    (class_dir / "kim.py").write_text(
+        solution_source(bank, "tensors") + "\n" + solution_source(bank, "conv_output_size")
+    )
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    mallory = new_notebook()
+    mallory.cells = [
+        new_markdown_cell(f"<script>document.title = '{PWNED}'</script> **bold**"),
+        new_code_cell(f"print('<img src=x onerror=\"document.title = \\'{PWNED}\\'\">')"),
+    ]
+    (class_dir / "mallory.ipynb").write_text(nbformat.writes(mallory))
+    out = base / "out"
+    run_batch(bank, class_dir, out, GradingOptions(limits=TEST_LIMITS))
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).is_file(), "Debian's chromium is missing: `make test` installs it"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+def pages(out: Path) -> list[Path]:
+    return [out / "index.html", *sorted((out / "students").glob("*.html"))]
+
+
+def open_page(browser: Any, path: Path, width: int) -> tuple[Any, list[str], list[str]]:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    requests: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on(
+        "console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None
+    )
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page, [url for url in requests if url != path.as_uri()], problems
+
+
+@pytest.mark.parametrize("device", sorted(WIDTHS))
+def test_every_page_loads_offline_without_errors(
+    graded: Path, browser: Any, device: str, tmp_path: Path
+) -> None:
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    for path in pages(graded):
+        page, requests, problems = open_page(browser, path, WIDTHS[device])
+        assert requests == [], f"{path.name} asked for {requests}"
+        assert problems == [], f"{path.name}: {problems}"
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path.name} scrolls sideways by {overflow}px on a {device}"
+        shot = shots / f"{path.stem}-{device}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 5_000
+        page.close()
+    print(f"screenshots: {shots}")
+
+
+def test_the_numbers_on_the_pages_are_those_of_results_json(graded: Path, browser: Any) -> None:
+    document = json.loads((graded / "results.json").read_text())
+    students = {s["student"]: s for s in document["students"]}
+    index, _, _ = open_page(browser, graded / "index.html", 1280)
+    assert int(index.get_by_test_id("count").inner_text()) == len(students)
+    totals = [s["points"] for s in students.values()]
+    assert float(index.get_by_test_id("mean").inner_text()) == pytest.approx(
+        sum(totals) / len(totals), abs=0.005
+    )
+    for row in index.locator("tr[data-student]").all():
+        student = students[row.get_attribute("data-student")]
+        shown = row.get_by_test_id("total").inner_text()
+        assert shown == f"{student['points']:g} / {student['max_points']:g}"
+    for name, student in students.items():
+        page, _, _ = open_page(browser, graded / "students" / f"{name}.html", 1280)
+        assert page.get_by_test_id("score").inner_text() == (
+            f"{student['points']:g} / {student['max_points']:g}"
+        )
+        page.close()
+
+
+def test_a_run_problem_is_said_plainly_with_its_cell(graded: Path, browser: Any) -> None:
+    page, _, _ = open_page(browser, graded / "students" / "dan.html", 1280)
+    problems = page.get_by_test_id("problems").inner_text()
+    assert "셀 2" in problems and "시간 제한" in problems
+    page.close()
+
+
+def test_the_other_language_is_a_click_away(graded: Path, browser: Any) -> None:
+    page, _, _ = open_page(browser, graded / "students" / "bob.html", 1280)
+    assert page.locator("h2 [lang=ko]").first.is_visible()
+    assert not page.locator("h2 [lang=en]").first.is_visible()
+    page.get_by_text("English", exact=True).click()
+    assert page.locator("h2 [lang=en]").first.is_visible()
+    assert not page.locator("h2 [lang=ko]").first.is_visible()
+    page.close()
+
+
+def test_the_student_table_sorts_by_total(graded: Path, browser: Any) -> None:
+    page, _, _ = open_page(browser, graded / "index.html", 1280)
+    page.locator("#students th").last.click()
+    totals = [
+        float(t.split("/")[0])
+        for t in page.locator("#students [data-testid=total]").all_inner_texts()
+    ]
+    assert totals == sorted(totals, reverse=True)
+    page.close()
+
+
+def test_pages_print(graded: Path, browser: Any, tmp_path: Path) -> None:
+    page, _, _ = open_page(browser, graded / "students" / "chloe.html", 1280)
+    pdf = tmp_path / "chloe.pdf"
+    page.pdf(path=str(pdf))
+    assert pdf.read_bytes()[:4] == b"%PDF" and pdf.stat().st_size > 10_000
+    page.close()
+
+
+def test_student_html_is_shown_as_text_never_run(graded: Path, browser: Any) -> None:
+    page, requests, problems = open_page(browser, graded / "students" / "mallory.html", 1280)
+    assert PWNED not in page.title()
+    assert requests == [] and problems == []
+    assert "<script>" in page.locator(".markdown").first.inner_text()
+    assert "<img src=x" in page.locator("pre.out").first.inner_text()
+    page.close()
+
+
+def test_every_page_is_valid_html(graded: Path) -> None:
+    for path in pages(graded):
+        parser = html5lib.HTMLParser(strict=True)
+        parser.parse(path.read_text(encoding="utf-8"))
+        assert parser.errors == [], (path.name, parser.errors[:3])
