@@ -202,7 +202,9 @@ def test_honest_students_are_graded_as_if_alone(batch: HostileBatch) -> None:
     alice = batch.results["alice"]
     assert alice.points == alice.max_points
     bob = batch.results["bob"]
-    public = [c for c in bob.exercises[-1].checks if c.visibility == "public"]
+    conv = bob.exercise("conv_output_size")
+    assert conv is not None
+    public = [c for c in conv.checks if c.visibility == "public"]
     assert "padding-forgotten" in {c.diagnosis for c in public if not c.passed}
 
 

@@ -18,7 +18,8 @@ def test_pages_are_self_contained_and_bilingual(bank: Bank, tmp_path: Path) -> N
     page = (tmp_path / "students" / "kim.html").read_text()
     for html in (index, page):
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
-        assert "<script" not in html and "<style>" in html
+        assert "<script src" not in html and "<style>" in html
+    assert "<script" not in page
     assert "틀림" in page and "wrong" in page and "one-hot-twice" in page
     assert 'data-testid="score">0 / 2<' in page
     assert 'href="students/kim.html"' in index and "<svg" in index
