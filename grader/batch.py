@@ -3,13 +3,17 @@
 Each submission's result is committed to the results store the moment it is
 graded, so a killed batch loses nothing and a rerun grades only what is new or
 changed. With ``jobs > 1`` submissions are graded by worker processes, each with
-its own zygote; results come back to this process, the store's only writer.
+its own zygote; with ``cluster`` they are graded by the workers of a Dask
+distributed cluster, each worker process with its own grader and zygote. Either
+way results come back to this process, the store's only writer.
 """
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -17,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.bank import Bank, load_bank
+from grader.errors import GraderError
 from grader.exports import write_exports
 from grader.feedback import Language
 from grader.grading import Grader, GradingOptions
@@ -103,6 +108,7 @@ def run_batch(
     options: GradingOptions,
     *,
     jobs: int = 1,
+    cluster: str | None = None,
     lang: Language = "ko",
     progress: Callable[[int, int, str], None] | None = None,
 ) -> BatchSummary:
@@ -116,7 +122,12 @@ def run_batch(
     with ResultsStore(out / "results.sqlite") as store:
         todo = [e for e in entries if not store.is_current(e.student, e.sha256(), bank.version)]
         done = 0
-        for result, grader_notices in _grade_all(bank, todo, options, jobs):
+        graded = (
+            _grade_on_cluster(cluster, bank, todo, options)
+            if cluster
+            else _grade_all(bank, todo, options, jobs)
+        )
+        for result, grader_notices in graded:
             store.save(result)
             done += 1
             notices.extend(n for n in grader_notices if n not in notices)
@@ -165,3 +176,71 @@ def _worker_grade(path: str, student: str) -> tuple[dict[str, Any], list[str]]:
     assert _worker_grader is not None
     result = _worker_grader.grade_file(Path(path), student)
     return result.to_json(), list(_worker_grader.notices)
+
+
+def _grade_on_cluster(
+    address: str, bank: Bank, todo: list[Entry], options: GradingOptions
+) -> Iterator[tuple[SubmissionResult, list[str]]]:
+    """Grade on a Dask cluster; the submission travels as bytes, the bank must be on every
+    worker at the same path."""
+    if not todo:
+        return
+    from distributed import Client
+    from distributed import as_completed as completed
+
+    try:
+        client = Client(address, timeout="30s")
+    except OSError as error:
+        raise GraderError(
+            f"cannot reach the Dask scheduler at {address}: {error}. Start it with "
+            "`dask scheduler` and workers with `dask worker ADDRESS --nthreads 1`."
+        ) from None
+    with client:
+        by_key = {f"grade-{entry.student}-{entry.sha256()[:12]}": entry for entry in todo}
+        futures = [
+            client.submit(
+                _cluster_grade,
+                str(bank.root),
+                options,
+                entry.path.name,
+                _read(entry),
+                entry.student,
+                pure=False,
+                key=f"grade-{entry.student}-{entry.sha256()[:12]}",
+            )
+            for entry in todo
+        ]
+        for future in completed(futures):
+            data, grader_notices = future.result()
+            # The worker graded a copy; the result names the file in the class folder.
+            data["path"] = str(by_key[future.key].path)
+            yield SubmissionResult.from_json(data), grader_notices
+
+
+def _read(entry: Entry) -> bytes | None:
+    try:
+        return entry.path.read_bytes()
+    except OSError:
+        return None
+
+
+_cluster_graders: dict[tuple[str, GradingOptions], Grader] = {}
+_cluster_lock = threading.Lock()
+
+
+def _cluster_grade(
+    bank_root: str, options: GradingOptions, name: str, content: bytes | None, student: str
+) -> tuple[dict[str, Any], list[str]]:
+    """On a Dask worker: grade one submission with this worker process's own grader."""
+    # pytest and the zygote serve one submission at a time per process.
+    with _cluster_lock:
+        key = (bank_root, options)
+        if key not in _cluster_graders:
+            _cluster_graders[key] = Grader(load_bank(Path(bank_root)), options).__enter__()
+        grader = _cluster_graders[key]
+        with tempfile.TemporaryDirectory(prefix="grader-cluster-") as scratch:
+            path = Path(scratch) / name
+            if content is not None:
+                path.write_bytes(content)
+            result = grader.grade_file(path, student)
+        return result.to_json(), list(grader.notices)

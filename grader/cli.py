@@ -45,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout", type=float, default=120.0, help="seconds each submission may run (default 120)"
     )
     batch.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="grade on a Dask distributed cluster (scheduler address, e.g. tcp://host:8786)",
+    )
+    batch.add_argument(
         "--cell-timeout",
         type=float,
         default=None,
@@ -117,7 +122,14 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
             progress.update(task, completed=done, total=total, description=f"graded {student}")
 
         summary = run_batch(
-            bank, args.folder, args.out, options, jobs=args.jobs, lang=args.lang, progress=advance
+            bank,
+            args.folder,
+            args.out,
+            options,
+            jobs=args.jobs,
+            cluster=args.cluster,
+            lang=args.lang,
+            progress=advance,
         )
     for notice in summary.notices:
         console.print(f"[yellow]note:[/yellow] {notice}")
