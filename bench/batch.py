@@ -1,0 +1,199 @@
+"""Throughput of ``grader batch`` on a generated class, against one Jupyter kernel per notebook.
+
+Run on demand (not part of the tests)::
+
+    .venv/bin/python bench/batch.py [--students 40] [--jobs 2]
+
+The class is made from the bank: each notebook answers one exercise with its reference
+solution or one of its known-mistake variants; some crash (``os._exit``) and some loop
+until their cell times out. In the same run it is graded
+
+* by ``grader batch --jobs N`` (warm zygotes, sandboxed runners, checks in the grader), then
+  again unchanged (resume) and again after one submission changed;
+* by the baseline notebook graders commonly use: N processes, each notebook executed in a
+  fresh Jupyter kernel by nbclient, with the same pytest checks then run in that kernel.
+
+Prints submissions per minute, mean per-submission overhead, peak memory (PSS of the whole
+process tree, and per worker) and the ratio baseline/ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+import psutil
+from nbformat.v4 import new_code_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from grader.bank import Bank, load_bank  # noqa: E402
+from grader.batch import run_batch  # noqa: E402
+from grader.grading import GradingOptions  # noqa: E402
+from grader.sandbox import Limits  # noqa: E402
+from grader.store import ResultsStore  # noqa: E402
+from grader.validate import mistake_variants  # noqa: E402
+
+CELL_SECONDS = 5.0
+
+
+def make_class(bank: Bank, count: int, folder: Path) -> None:
+    """Write ``count`` notebooks: references, mistakes, crashes and timeouts."""
+    variants = []
+    for exercise in bank.exercises:
+        assert exercise.solution is not None
+        variants.append(exercise.solution.read_text())
+        variants += [path.read_text() for path, _ in mistake_variants(exercise)]
+    for i in range(count):
+        source = variants[(i * 7) % len(variants)]
+        cells = [source]
+        if i % 10 == 3:
+            cells.append("import os\nos._exit(1)")
+        elif i % 10 == 7:
+            cells.insert(0, "while True:\n    pass")
+        notebook = new_notebook()
+        notebook.cells = [new_code_cell(cell) for cell in cells]
+        (folder / f"student{i:03d}.ipynb").write_text(nbformat.writes(notebook))
+
+
+class PeakMemory:
+    """Samples the PSS of this process and all its descendants; PSS counts forked,
+    shared pages once, so warm runners are not counted as many full copies."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(0.5):
+            total = 0
+            for process in [me, *me.children(recursive=True)]:
+                try:
+                    total += process.memory_full_info().pss
+                except (psutil.Error, OSError):
+                    continue
+            self.peak = max(self.peak, total)
+
+
+_HARNESS = """
+import importlib.util, pathlib, pytest
+_namespace = globals()
+class _Student:
+    def __getattr__(self, name):
+        try:
+            return _namespace[name]
+        except KeyError:
+            raise AttributeError(name) from None
+class _Fixtures:
+    @pytest.fixture
+    def student(self):
+        return _Student()
+    @pytest.fixture
+    def reference(self, request):
+        exercise = pathlib.Path(str(request.node.path)).parent.name
+        path = pathlib.Path({root!r}) / "solutions" / exercise / "solution.py"
+        spec = importlib.util.spec_from_file_location("reference_" + exercise, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+pytest.main({checks!r} + ["-q", "-p", "no:cacheprovider", "--import-mode=importlib",
+             "-c", "/dev/null", "--rootdir", {root!r}], plugins=[_Fixtures()])
+"""
+
+
+def _baseline_one(args: tuple[str, list[str]]) -> float:
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+    path, checks = args
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(new_code_cell(_HARNESS.format(root=str(ROOT), checks=checks)))
+    started = time.perf_counter()
+    client = NotebookClient(
+        notebook, timeout=CELL_SECONDS, allow_errors=True, kernel_name="python3"
+    )
+    with contextlib.suppress(DeadKernelError, CellExecutionError, TimeoutError, RuntimeError):
+        client.execute()
+    return time.perf_counter() - started
+
+
+def baseline(bank: Bank, folder: Path, jobs: int) -> float:
+    checks = [str(p) for e in bank.exercises for p in (*e.public_checks, *e.hidden_checks)]
+    paths = sorted(str(p) for p in folder.glob("*.ipynb"))
+    started = time.perf_counter()
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(_baseline_one, [(p, checks) for p in paths]))
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    bank = load_bank(ROOT)
+    options = GradingOptions(limits=Limits(wall_seconds=60, cell_seconds=CELL_SECONDS))
+    with tempfile.TemporaryDirectory() as scratch:
+        folder, out = Path(scratch) / "class", Path(scratch) / "out"
+        folder.mkdir()
+        make_class(bank, args.students, folder)
+
+        with PeakMemory() as memory:
+            started = time.perf_counter()
+            run_batch(bank, folder, out, options, jobs=args.jobs)
+            ours = time.perf_counter() - started
+        with ResultsStore(out / "results.sqlite") as store:
+            results = store.results()
+        overhead = statistics.fmean(
+            r.seconds - r.timings.get("cells", 0.0) - r.timings.get("checks", 0.0) for r in results
+        )
+        started = time.perf_counter()
+        run_batch(bank, folder, out, options, jobs=args.jobs)
+        rerun = time.perf_counter() - started
+        changed = folder / "student000.ipynb"
+        notebook = nbformat.read(changed, as_version=4)
+        notebook.cells.append(new_code_cell("# changed"))
+        nbformat.write(notebook, changed)
+        started = time.perf_counter()
+        run_batch(bank, folder, out, options, jobs=args.jobs)
+        one_changed = time.perf_counter() - started
+
+        theirs = baseline(bank, folder, args.jobs)
+
+    n = args.students
+    print(f"class: {n} notebooks, {args.jobs} workers, cell limit {CELL_SECONDS:g} s")
+    print(f"grader batch:        {ours:7.1f} s  {60 * n / ours:6.1f} submissions/min")
+    print(f"kernel per notebook: {theirs:7.1f} s  {60 * n / theirs:6.1f} submissions/min")
+    print(f"throughput ratio baseline/ours: {theirs / ours:.1f}x")
+    print(f"mean overhead per submission above cells and checks: {overhead:.3f} s")
+    print(
+        f"peak memory (PSS, whole tree): {memory.peak / 2**30:.2f} GiB, "
+        f"{memory.peak / 2**30 / args.jobs:.2f} GiB per worker"
+    )
+    print(f"rerun, unchanged: {rerun:.2f} s ({100 * rerun / ours:.1f}% of the first run)")
+    print(f"rerun, one submission changed: {one_changed:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
