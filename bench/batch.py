@@ -165,9 +165,9 @@ def main() -> None:
             ours = time.perf_counter() - started
         with ResultsStore(out / "results.sqlite") as store:
             results = store.results()
-        overhead = statistics.fmean(
+        overheads = [
             r.seconds - r.timings.get("cells", 0.0) - r.timings.get("checks", 0.0) for r in results
-        )
+        ]
         started = time.perf_counter()
         run_batch(bank, folder, out, options, jobs=args.jobs)
         rerun = time.perf_counter() - started
@@ -186,7 +186,11 @@ def main() -> None:
     print(f"grader batch:        {ours:7.1f} s  {60 * n / ours:6.1f} submissions/min")
     print(f"kernel per notebook: {theirs:7.1f} s  {60 * n / theirs:6.1f} submissions/min")
     print(f"throughput ratio baseline/ours: {theirs / ours:.1f}x")
-    print(f"mean overhead per submission above cells and checks: {overhead:.3f} s")
+    print(
+        "overhead per submission above cells and checks: "
+        f"mean {statistics.fmean(overheads):.3f} s (each worker's first waits for its zygote), "
+        f"median {statistics.median(overheads):.3f} s"
+    )
     print(
         f"peak memory (PSS, whole tree): {memory.peak / 2**30:.2f} GiB, "
         f"{memory.peak / 2**30 / args.jobs:.2f} GiB per worker"
