@@ -52,14 +52,6 @@ class Bank:
     exercises: tuple[Exercise, ...]
     version: str
 
-    @property
-    def solutions_dir(self) -> Path:
-        return self.root / "solutions"
-
-    @property
-    def has_solutions(self) -> bool:
-        return self.solutions_dir.is_dir()
-
     def get(self, exercise_id: str) -> Exercise:
         for exercise in self.exercises:
             if exercise.id == exercise_id:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Literal, NoReturn
 
 Language = Literal["ko", "en"]
-LANGUAGES: tuple[Language, ...] = ("ko", "en")
 
 
 @dataclass(frozen=True)

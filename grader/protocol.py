@@ -96,8 +96,6 @@ class _Encoder:
             return {"$bytes": base64.b64encode(value).decode("ascii")}
         if isinstance(value, (list, tuple, dict)):
             return self._container(value, depth)
-        if isinstance(value, Handle):
-            return {"$ref": value.id}
         if isinstance(value, Ref):
             return {"$ref": value.id}
         if isinstance(value, TensorValue):
