@@ -1,19 +1,25 @@
-"""The ``grader`` command: ``check`` for students, ``batch`` for instructors."""
+"""The ``grader`` command: ``check`` for students; ``batch``, ``export``, ``validate``,
+``release`` and ``gradescope`` for instructors; ``ci`` for GitHub Actions."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+import grader
 from grader.bank import find_bank_root, load_bank
 from grader.errors import GraderError
 from grader.feedback import Language
+from grader.gradescope import VISIBILITIES
 from grader.sandbox import Limits
 
 
@@ -63,11 +69,84 @@ def _parser() -> argparse.ArgumentParser:
     )
     release = commands.add_parser("release", help="write the student material")
     release.add_argument("--out", type=Path, required=True, help="where the material goes")
+    release.add_argument(
+        "--grader-package",
+        default=f"tf-grader=={grader.__version__}",
+        help="what the autograding workflow pip-installs when no instructor bank is "
+        "checked out (default: tf-grader==%(default)s)",
+    )
+    _add_ci(commands)
+    _add_export(commands)
+    _add_gradescope(commands)
 
     validate = commands.add_parser("validate", help="prove every check of the bank sound")
     validate.add_argument("exercises", nargs="*", help="only these exercise ids")
     validate.add_argument("--timeout", type=float, default=120.0)
     return parser
+
+
+def _add_ci(commands: Any) -> None:
+    ci = commands.add_parser(
+        "ci",
+        help="grade in GitHub Actions: job summary, annotations, JUnit XML, Classroom points",
+    )
+    ci.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="files to grade (default: those the pull request or push adds or changes)",
+    )
+    ci.add_argument("--all", action="store_true", help="grade every submission in the repository")
+    ci.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
+    ci.add_argument(
+        "--fail-under",
+        type=float,
+        metavar="PERCENT",
+        help="fail when the score is below PERCENT of the points "
+        "(default: fail when an answered exercise loses points)",
+    )
+    ci.add_argument("--never-fail", action="store_true", help="exit 0 whatever the score")
+    ci.add_argument("--lang", choices=["ko", "en"], default="ko")
+    ci.add_argument("--timeout", type=float, default=120.0)
+    ci.add_argument("--cell-timeout", type=float, default=None)
+
+
+def _add_export(commands: Any) -> None:
+    export = commands.add_parser("export", help="grade files from a batch's results.sqlite")
+    export.add_argument("results", type=Path, help="the batch's --out folder or its results.sqlite")
+    export.add_argument(
+        "--format", choices=["gradebook", "canvas", "gradescope", "junit"], required=True
+    )
+    export.add_argument(
+        "--out",
+        type=Path,
+        help="where to write (default: grades.csv, canvas.csv, gradescope/ or junit.xml "
+        "next to results.sqlite)",
+    )
+    export.add_argument("--lang", choices=["ko", "en"], default="ko")
+    export.add_argument(
+        "--assignment", default="TensorFlow/Keras", help="the Canvas assignment column"
+    )
+    export.add_argument(
+        "--roster", type=Path, help="a gradebook CSV exported from Canvas, to match students"
+    )
+    export.add_argument("--hidden-visibility", choices=VISIBILITIES, default="after_published")
+
+
+def _add_gradescope(commands: Any) -> None:
+    gradescope = commands.add_parser("gradescope", help="run this bank inside Gradescope")
+    actions = gradescope.add_subparsers(dest="action", required=True)
+    bundle = actions.add_parser("bundle", help="write setup.sh, run_autograder and the zip")
+    bundle.add_argument("--out", type=Path, required=True)
+    bundle.add_argument("--timeout", type=float, default=120.0)
+    bundle.add_argument("--lang", choices=["ko", "en"], default="ko")
+    bundle.add_argument("--hidden-visibility", choices=VISIBILITIES, default="after_published")
+    run = actions.add_parser("grade", help="grade one submission folder (run_autograder)")
+    run.add_argument("submission", type=Path, help="the folder Gradescope unpacked it into")
+    run.add_argument("--results", type=Path, required=True, help="where results.json goes")
+    run.add_argument("--timeout", type=float, default=120.0)
+    run.add_argument("--lang", choices=["ko", "en"], default="ko")
+    run.add_argument("--hidden-visibility", choices=VISIBILITIES, default="after_published")
 
 
 def _limits(timeout: float, cell_timeout: float | None = None) -> Limits:
@@ -176,8 +255,145 @@ def _release(args: argparse.Namespace, console: Console) -> int:
     from grader.release import release
 
     bank = load_bank(args.bank or find_bank_root(), with_solutions=False)
-    written = release(bank, args.out)
+    written = release(bank, args.out, grader_package=args.grader_package)
     console.print(f"{len(written)} files for {len(bank.exercises)} exercises in {args.out}")
+    return 0
+
+
+def _ci(args: argparse.Namespace, console: Console) -> int:
+    from grader import github
+    from grader.exports import write_atomically
+    from grader.grading import Grader, GradingOptions
+    from grader.junit import junit_xml
+
+    workflow = github.Workflow.from_environment()
+    # Hidden checks run only with a bank the workflow names; a bank found in the
+    # student's own repository is the student's to edit, so only its public checks run.
+    named = args.bank or os.environ.get("GRADER_BANK")
+    if named:
+        bank = load_bank(Path(named))
+    else:
+        bank = load_bank(find_bank_root(workflow.workspace), with_solutions=False)
+    hidden = any(e.hidden_checks for e in bank.exercises)
+    if args.fail_under is not None and not 0 <= args.fail_under <= 100:
+        raise GraderError("--fail-under is a percentage, between 0 and 100")
+    selection = github.select(workflow, args.paths, everything=args.all)
+    options = GradingOptions(
+        limits=_limits(args.timeout, args.cell_timeout),
+        hidden=hidden,
+        hidden_paths=(str(workflow.workspace),),
+    )
+    results = []
+    if selection.files:
+        with Grader(bank, options) as warm:
+            results = github.grade(selection, lambda path: warm.grade_file(path, workflow.student))
+    report = github.Report(
+        workflow=workflow,
+        results=results,
+        titles={e.id: e.title.in_language(args.lang) for e in bank.exercises},
+        hidden=hidden,
+        bank_version=bank.version,
+        lang=args.lang,
+        policy=github.Policy(args.fail_under, args.never_fail),
+        selection=selection,
+    )
+    if args.junit is not None:
+        relative = [replace(r, path=workflow.relative(r.path)) for r in results]
+        write_atomically(args.junit, junit_xml(relative, args.lang))
+    return github.publish(report, print)
+
+
+def _export(args: argparse.Namespace, console: Console) -> int:
+    from grader import exports, gradescope
+    from grader.junit import junit_xml
+    from grader.store import ResultsStore
+
+    store_path = args.results / "results.sqlite" if args.results.is_dir() else args.results
+    if not store_path.is_file():
+        raise GraderError(f"{store_path} does not exist; run grader batch --out first")
+    with ResultsStore(store_path) as store:
+        results = store.results()
+    if not results:
+        raise GraderError(f"{store_path} holds no graded submission yet")
+    folder = store_path.parent
+    if args.format == "gradescope":
+        out = args.out or folder / "gradescope"
+        for result in results:
+            document = gradescope.results_document(
+                [result], lang=args.lang, hidden_visibility=args.hidden_visibility
+            )
+            text = json.dumps(document, ensure_ascii=False, indent=1)
+            exports.write_atomically(out / result.student / "results.json", text)
+        console.print(f"{len(results)} results.json files in {out}")
+        return 0
+    if args.format == "canvas":
+        roster = exports.read_canvas_roster(args.roster) if args.roster else None
+        text, unknown = exports.canvas_csv(results, args.assignment, roster)
+        for student in unknown:
+            console.print(f"[yellow]note:[/yellow] {student} is not in {args.roster}")
+        default = "canvas.csv"
+    elif args.format == "junit":
+        text, default = junit_xml(results, args.lang), "junit.xml"
+    else:
+        text, default = exports.grades_csv(results, exports.exercise_ids(results)), "grades.csv"
+    out = args.out or folder / default
+    exports.write_atomically(out, text)
+    console.print(f"{len(results)} students in {out}")
+    return 0
+
+
+def _gradescope(args: argparse.Namespace, console: Console) -> int:
+    from grader import gradescope
+
+    if args.action == "bundle":
+        bank = load_bank(args.bank or find_bank_root())
+        archive = gradescope.write_bundle(
+            bank,
+            args.out,
+            timeout=args.timeout,
+            lang=args.lang,
+            hidden_visibility=args.hidden_visibility,
+        )
+        console.print(f"autograder for {len(bank.exercises)} exercises: upload {archive}")
+        return 0
+    return _gradescope_grade(args)
+
+
+def _gradescope_grade(args: argparse.Namespace) -> int:
+    """Grade a Gradescope submission folder; whatever happens, leave a results.json saying so."""
+    from grader import gradescope
+    from grader.exports import write_atomically
+    from grader.grading import Grader, GradingOptions
+    from grader.results import best_answers
+    from grader.submission import select_submissions
+
+    try:
+        bank = load_bank(args.bank or find_bank_root())
+        files = sorted(p for p in args.submission.rglob("*") if p.is_file())
+        chosen, passed_over = select_submissions(
+            [p for p in files if not any(part.startswith(".") for part in p.parts)]
+        )
+        if not chosen:
+            document = gradescope.failure_document(
+                "제출물이 없습니다: `# EXERCISE: <문제>` 줄이 있는 .ipynb 또는 .py 파일을 "
+                "제출하세요.\nNo submission found: submit a .ipynb or .py file with an "
+                "`# EXERCISE: <id>` line."
+            )
+        else:
+            # The runner sees neither the submission folder nor where the grade is written.
+            hidden = (str(args.submission.resolve()), str(args.results.resolve().parent))
+            options = GradingOptions(limits=_limits(args.timeout), hidden_paths=hidden)
+            with Grader(bank, options) as warm:
+                results = best_answers([warm.grade_file(path) for path in chosen])
+            document = gradescope.results_document(
+                results,
+                lang=args.lang,
+                hidden_visibility=args.hidden_visibility,
+                notes=tuple(passed_over),
+            )
+    except GraderError as error:
+        document = gradescope.failure_document(f"The autograder could not grade this: {error}")
+    write_atomically(args.results, json.dumps(document, ensure_ascii=False, indent=1))
     return 0
 
 
@@ -192,6 +408,12 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args, console)
         if args.command == "release":
             return _release(args, console)
+        if args.command == "ci":
+            return _ci(args, console)
+        if args.command == "export":
+            return _export(args, console)
+        if args.command == "gradescope":
+            return _gradescope(args, console)
         return _batch(args, console)
     except GraderError as error:
         Console(stderr=True).print(f"[bold red]grader:[/bold red] {error}", highlight=False)

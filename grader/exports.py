@@ -1,7 +1,9 @@
-"""Grade files rendered from stored results: ``grades.csv`` and ``results.json``.
+"""Grade files rendered from stored results, for the gradebooks instructors already use.
 
-Each is written to a temporary file and moved into place, so a full disk or a
-crash leaves the previous file whole instead of a truncated one.
+``grades.csv`` (a row per student, a column per exercise), ``results.json``
+(everything, per check) and ``canvas.csv`` (Canvas's gradebook import). Each is
+written to a temporary file and moved into place, so a full disk or a crash
+leaves the previous file whole instead of a truncated one.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 from pathlib import Path
 
 from grader.bank import Bank
-from grader.errors import StoreError
+from grader.errors import GraderError, StoreError
 from grader.results import SubmissionResult
 
 
@@ -31,17 +33,17 @@ def write_atomically(path: Path, text: str) -> None:
         ) from None
 
 
-def grades_csv(results: list[SubmissionResult], bank: Bank) -> str:
+def grades_csv(results: list[SubmissionResult], exercise_ids: list[str]) -> str:
     """One row per student: a column per exercise, then the total and the maximum."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", *bank.ids(), "total", "max"])
+    writer.writerow(["student", *exercise_ids, "total", "max"])
     for result in results:
         by_exercise = {e.exercise: e.points for e in result.exercises}
         writer.writerow(
             [
                 result.student,
-                *(_number(by_exercise.get(exercise_id, 0.0)) for exercise_id in bank.ids()),
+                *(_number(by_exercise.get(exercise_id, 0.0)) for exercise_id in exercise_ids),
                 _number(result.points),
                 _number(result.max_points),
             ]
@@ -66,5 +68,72 @@ def _number(value: float) -> str:
 
 
 def write_exports(results: list[SubmissionResult], bank: Bank, out: Path) -> None:
-    write_atomically(out / "grades.csv", grades_csv(results, bank))
+    write_atomically(out / "grades.csv", grades_csv(results, bank.ids()))
     write_atomically(out / "results.json", results_json(results, bank))
+
+
+#: The identity columns Canvas's gradebook import reads, in its export's order.
+CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+
+
+def exercise_ids(results: list[SubmissionResult]) -> list[str]:
+    """The exercises of stored results, in the order grading met them."""
+    return list(dict.fromkeys(e.exercise for r in results for e in r.exercises))
+
+
+def canvas_csv(
+    results: list[SubmissionResult],
+    assignment: str,
+    roster: list[dict[str, str]] | None = None,
+) -> tuple[str, list[str]]:
+    """Canvas's gradebook import: the identity columns, then one assignment column
+    holding each student's total; and the students the roster does not know.
+
+    With ``roster`` (the rows of a gradebook exported from Canvas) a student is the
+    roster's row whose SIS Login ID, SIS User ID, ID or name equals the submission's
+    name, and the row's identity columns are copied; without it the name goes in
+    Student and SIS Login ID. An assignment column Canvas does not have yet becomes a
+    new assignment when the file is imported.
+    """
+    if not assignment.strip():
+        raise GraderError("the Canvas assignment needs a name (--assignment)")
+    maximum = max((r.max_points for r in results), default=0.0)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*CANVAS_COLUMNS, assignment])
+    writer.writerow(["    Points Possible", "", "", "", "", _number(maximum)])
+    unknown: list[str] = []
+    for result in results:
+        row = _roster_row(result.student, roster) if roster is not None else None
+        if row is None:
+            if roster is not None:
+                unknown.append(result.student)
+            row = {"Student": result.student, "SIS Login ID": result.student}
+        writer.writerow(
+            [*(row.get(column, "") for column in CANVAS_COLUMNS), _number(result.points)]
+        )
+    return buffer.getvalue(), unknown
+
+
+def read_canvas_roster(path: Path) -> list[dict[str, str]]:
+    """The rows of a gradebook CSV exported from Canvas; raise GraderError if it is not one."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise GraderError(f"cannot read the Canvas roster {path}: {error}") from None
+    if not rows or "Student" not in rows[0] or "SIS Login ID" not in rows[0]:
+        raise GraderError(
+            f"{path} is not a Canvas gradebook export: it needs the columns "
+            f"{', '.join(CANVAS_COLUMNS)} (Grades > Export > Export Entire Gradebook)"
+        )
+    return [row for row in rows if "Points Possible" not in (row.get("Student") or "")]
+
+
+def _roster_row(student: str, roster: list[dict[str, str]]) -> dict[str, str] | None:
+    wanted = student.casefold()
+    for column in ("SIS Login ID", "SIS User ID", "ID", "Student"):
+        for row in roster:
+            if (row.get(column) or "").strip().casefold() == wanted:
+                return row
+    return None

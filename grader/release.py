@@ -15,7 +15,9 @@ from typing import Any
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+import grader
 from grader.bank import Bank, Exercise
+from grader.errors import GraderError
 from grader.exports import write_atomically
 
 _STUDENT_FILES = ("exercise.toml", "statement.ko.md", "statement.en.md", "starter.py")
@@ -41,6 +43,108 @@ Exercises / 문제: {exercises}
 """
 
 
+_WORKFLOW = """\
+# Grades the notebooks and modules a pull request adds or changes (every submission
+# on a push, which is what GitHub Classroom records) and reports in the job summary,
+# as annotations on the changed files, as JUnit XML and as Classroom points.
+#
+# Hidden checks run only when the repository variable GRADER_BANK_REPOSITORY names the
+# instructor's bank (owner/name) and the secret GRADER_BANK_TOKEN may read it; without
+# them the public checks run and the summary says so.
+#
+# When the job fails is yours to choose on the `grader ci` line: by default when an
+# answered exercise loses points; `--fail-under 60` below 60% of the points;
+# `--never-fail` never.
+name: autograde
+
+on:
+  pull_request:
+  push:
+  workflow_dispatch:
+
+permissions:
+  actions: read
+  checks: write
+  contents: read
+
+jobs:
+  grade:
+    if: github.actor != 'github-classroom[bot]'
+    runs-on: ubuntu-24.04
+    timeout-minutes: 30
+    steps:
+      - name: Check out the submission
+        uses: actions/checkout@v6
+        with:
+          fetch-depth: 0
+          persist-credentials: false
+
+      - name: Check out the instructor's bank
+        if: vars.GRADER_BANK_REPOSITORY != ''
+        uses: actions/checkout@v6
+        with:
+          repository: ${{{{ vars.GRADER_BANK_REPOSITORY }}}}
+          token: ${{{{ secrets.GRADER_BANK_TOKEN }}}}
+          path: .grader-bank
+          persist-credentials: false
+
+      - uses: actions/setup-python@v6
+        with:
+          python-version: "3.11"
+
+      - name: Install the grader
+        env:
+          GRADER_PACKAGE: "{package}"
+        run: |
+          python -m venv "$RUNNER_TEMP/grader"
+          if [ -f .grader-bank/pyproject.toml ]; then
+            "$RUNNER_TEMP/grader/bin/pip" install --quiet ./.grader-bank
+          else
+            "$RUNNER_TEMP/grader/bin/pip" install --quiet "$GRADER_PACKAGE"
+          fi
+
+      - name: Grade
+        id: grader
+        env:
+          BANK_REPOSITORY: ${{{{ vars.GRADER_BANK_REPOSITORY }}}}
+        run: |
+          args=(--junit "$RUNNER_TEMP/grader-junit.xml" --lang {lang})
+          if [ "$GITHUB_EVENT_NAME" != pull_request ]; then
+            args+=(--all)
+          fi
+          if [ -n "$BANK_REPOSITORY" ]; then
+            export GRADER_BANK="$GITHUB_WORKSPACE/.grader-bank"
+          fi
+          keep=GRADER_BANK,GITHUB_WORKSPACE,GITHUB_EVENT_NAME,GITHUB_EVENT_PATH
+          keep+=,GITHUB_STEP_SUMMARY,GITHUB_OUTPUT
+          # As root, the grader runs each submission in namespaces of its own, as a fresh user.
+          sudo --preserve-env="$keep" "$RUNNER_TEMP/grader/bin/grader" ci "${{args[@]}}"
+
+      - name: Report the points to GitHub Classroom
+        if: always() && steps.grader.outputs.result != ''
+        uses: classroom-resources/autograding-grading-reporter@v1
+        env:
+          GRADER_RESULTS: ${{{{ steps.grader.outputs.result }}}}
+        with:
+          runners: grader
+
+      - name: Keep the JUnit report
+        if: always()
+        uses: actions/upload-artifact@v6
+        with:
+          name: grader-junit
+          path: ${{{{ runner.temp }}}}/grader-junit.xml
+          if-no-files-found: ignore
+"""
+
+
+def workflow_yaml(grader_package: str, lang: str = "ko") -> str:
+    """The GitHub Actions workflow that autogrades the students' repositories."""
+    if any(c in grader_package for c in '"\\\n$`'):
+        raise GraderError(f"{grader_package!r} is not a pip requirement the workflow can quote")
+    return _WORKFLOW.format(package=grader_package, lang=lang)
+
+
 def exercise_cells(exercise: Exercise) -> list[Any]:
     """The statement (ko, en) and the starter of one exercise, as notebook cells."""
     statement = f"{exercise.statement('ko').strip()}\n\n---\n\n{exercise.statement('en').strip()}"
@@ -60,7 +164,12 @@ def notebook_of(exercises: list[Exercise]) -> Any:
     return notebook
 
 
-def release(bank: Bank, out: Path, course: str = "TensorFlow/Keras") -> list[Path]:
+def release(
+    bank: Bank,
+    out: Path,
+    course: str = "TensorFlow/Keras",
+    grader_package: str = f"tf-grader=={grader.__version__}",
+) -> list[Path]:
     """Write the student material into ``out``; give every file written."""
     written: list[Path] = []
     exercises_out = out / "exercises"
@@ -83,4 +192,6 @@ def release(bank: Bank, out: Path, course: str = "TensorFlow/Keras") -> list[Pat
     write_atomically(course_path, nbformat.writes(notebook_of(list(bank.exercises))))
     readme = out / "README.md"
     write_atomically(readme, _README.format(course=course, exercises=", ".join(bank.ids())))
-    return [*written, course_path, readme]
+    workflow = out / ".github" / "workflows" / "autograde.yml"
+    write_atomically(workflow, workflow_yaml(grader_package))
+    return [*written, course_path, readme, workflow]

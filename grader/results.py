@@ -6,7 +6,7 @@ All frozen dataclasses; :meth:`SubmissionResult.to_json` and
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from grader.feedback import Message
@@ -142,3 +142,32 @@ def _check_from_json(data: dict[str, Any]) -> CheckOutcome:
         diagnosis=data.get("diagnosis"),
         seconds=data.get("seconds", 0.0),
     )
+
+
+def best_answers(results: list[SubmissionResult]) -> list[SubmissionResult]:
+    """One student's results from several files, each kept only for the exercises it answers
+    best; every exercise of the first result appears exactly once across them.
+
+    A student may answer one exercise per notebook, or the same one twice: an exercise's
+    points are those of the file that answered it with the most points (the first such
+    file on a tie), and an exercise no file answers is kept, unanswered, from the first.
+    """
+    winners: dict[str, int] = {}
+    for index, result in enumerate(results):
+        for exercise in result.exercises:
+            best = winners.get(exercise.exercise)
+            if best is None or _better(exercise, results[best].exercise(exercise.exercise)):
+                winners[exercise.exercise] = index
+    return [
+        replace(
+            result,
+            exercises=tuple(e for e in result.exercises if winners.get(e.exercise) == index),
+        )
+        for index, result in enumerate(results)
+    ]
+
+
+def _better(candidate: ExerciseResult, incumbent: ExerciseResult | None) -> bool:
+    if incumbent is None:
+        return True
+    return (candidate.answered, candidate.points) > (incumbent.answered, incumbent.points)

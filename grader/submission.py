@@ -148,3 +148,55 @@ def _notebook_chunks(text: str, path: Path) -> tuple[dict[str, Any], tuple[Chunk
             exercise = piece.exercise if piece.exercise is not None else exercise
             chunks.append(Chunk(piece.cell, exercise, piece.source, piece.first_line))
     return dict(notebook), tuple(chunks)
+
+
+_NOTEBOOK_MARKER = re.compile(
+    r'(?:"|\\n)#[ \t]*EXERCISE:[ \t]*(?P<id>[A-Za-z0-9_.\-]+)[ \t]*(?:\\n|")'
+)
+
+
+def marker_lines(path: Path) -> dict[str, int]:
+    """For each exercise, the line of the file where its last section begins.
+
+    In a notebook that is a line of the ``.ipynb`` file itself (JSON), which is where
+    code review tools such as GitHub's pull-request view show it. An unreadable file
+    gives no lines.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if path.suffix == ".ipynb":
+            for found in _NOTEBOOK_MARKER.finditer(line):
+                lines[found["id"]] = number
+        elif marker := MARKER.match(line):
+            lines[marker["id"]] = number
+    return lines
+
+
+def select_submissions(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Of candidate files, those to grade, and a sentence for each one passed over.
+
+    A submission is a ``.ipynb`` or ``.py`` file with an ``# EXERCISE:`` line. A notebook
+    that cannot be read is kept (its grade says what is wrong with it), and so is a lone
+    candidate without markers, which is graded on its final namespace.
+    """
+    chosen: list[Path] = []
+    passed_over: list[str] = []
+    candidates = [p for p in paths if p.suffix in (".ipynb", ".py")]
+    for path in candidates:
+        try:
+            submission = load_submission(path)
+        except SubmissionError:
+            if path.suffix == ".ipynb" or len(candidates) == 1:
+                chosen.append(path)
+            else:
+                passed_over.append(f"{path}: not UTF-8 text, not graded")
+            continue
+        if submission.has_markers or len(candidates) == 1:
+            chosen.append(path)
+        else:
+            passed_over.append(f"{path}: no `# EXERCISE: <id>` line, not graded")
+    return chosen, passed_over

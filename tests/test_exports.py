@@ -17,7 +17,7 @@ from .test_store import result
 
 
 def test_grades_have_a_column_per_exercise_then_total_and_max(bank: Bank) -> None:
-    rows = list(csv.reader(io.StringIO(grades_csv([result("kim", 1.5)], bank))))
+    rows = list(csv.reader(io.StringIO(grades_csv([result("kim", 1.5)], bank.ids()))))
     assert rows[0] == ["student", *bank.ids(), "total", "max"]
     kim = dict(zip(rows[0], rows[1], strict=True))
     assert kim["student"] == "kim" and kim["one_hot"] == "1.50" and kim["total"] == "1.50"

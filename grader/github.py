@@ -1,0 +1,468 @@
+"""Grading inside GitHub Actions: ``grader ci``.
+
+What a workflow step gives us and expects back is GitHub's, documented under
+"Workflow commands for GitHub Actions": the event that started the run (a JSON
+file at ``$GITHUB_EVENT_PATH``), a Markdown job summary appended to
+``$GITHUB_STEP_SUMMARY``, annotations printed as ``::error file=…,line=…::…``
+and step outputs appended to ``$GITHUB_OUTPUT``. The ``result`` output is GitHub
+Classroom's: base64 JSON that ``classroom-resources/autograding-grading-reporter``
+turns into the ``Points X/Y`` Classroom records.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+import re
+import subprocess
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from grader.errors import GraderError
+from grader.feedback import Language
+from grader.results import CheckOutcome, ExerciseResult, SubmissionResult, best_answers
+from grader.submission import marker_lines, select_submissions
+
+#: Folders of the student repository that hold course material, not answers.
+_NOT_ANSWERS = ("exercises", "solutions", ".github")
+_ZERO_SHA = re.compile(r"^0+$")
+_FEEDBACK_LIMIT = 1_500
+_SUMMARY_LIMIT = 900_000  # GitHub refuses step summaries over 1 MiB.
+
+Severity = Literal["error", "warning", "notice"]
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """What GitHub Actions tells a step: where the repository is, what started the run,
+    and where the step's summary and outputs go."""
+
+    workspace: Path
+    event_name: str = ""
+    event: Mapping[str, Any] = field(default_factory=dict)
+    summary: Path | None = None
+    output: Path | None = None
+    actor: str = ""
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Workflow:
+        env = os.environ if environ is None else environ
+        event: Mapping[str, Any] = {}
+        if env.get("GITHUB_EVENT_PATH"):
+            path = Path(env["GITHUB_EVENT_PATH"])
+            try:
+                event = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as error:
+                raise GraderError(f"cannot read the event payload {path}: {error}") from None
+        return cls(
+            workspace=Path(env.get("GITHUB_WORKSPACE") or Path.cwd()).resolve(),
+            event_name=env.get("GITHUB_EVENT_NAME", ""),
+            event=event,
+            summary=Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None,
+            output=Path(env["GITHUB_OUTPUT"]) if env.get("GITHUB_OUTPUT") else None,
+            actor=env.get("GITHUB_ACTOR", ""),
+        )
+
+    def changed_files(self) -> list[Path] | None:
+        """Files the pull request or push adds or changes; None when the event names
+        no range (a manual or scheduled run, or a branch's first push)."""
+        if self.event_name in ("pull_request", "pull_request_target"):
+            pull = self.event.get("pull_request") or {}
+            base = (pull.get("base") or {}).get("sha")
+            head = (pull.get("head") or {}).get("sha")
+            if not base or not head:
+                raise GraderError("the pull_request event payload names no base and head commit")
+            return self._git_diff(f"{base}...{head}")
+        if self.event_name == "push":
+            before, after = self.event.get("before"), self.event.get("after")
+            if not before or not after or _ZERO_SHA.match(before):
+                return None
+            return self._git_diff(f"{before}..{after}")
+        return None
+
+    def tracked_files(self) -> list[Path]:
+        return self._git("ls-files", "-z")
+
+    def _git_diff(self, commits: str) -> list[Path]:
+        return self._git("diff", "--name-only", "--no-renames", "--diff-filter=AM", "-z", commits)
+
+    def _git(self, *args: str) -> list[Path]:
+        try:
+            done = subprocess.run(
+                ["git", "-c", f"safe.directory={self.workspace}", *args],
+                cwd=self.workspace,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise GraderError(f"git could not run in {self.workspace}: {error}") from None
+        if done.returncode != 0:
+            raise GraderError(
+                f"git {' '.join(args)} failed in {self.workspace}: {done.stderr.strip()}. "
+                "Check out the whole history (actions/checkout with fetch-depth: 0), "
+                "or give grader ci the paths to grade."
+            )
+        return [self.workspace / name for name in done.stdout.split("\0") if name]
+
+    @property
+    def student(self) -> str:
+        """Whose work this is: the pull request's author, else who started the run."""
+        author = ((self.event.get("pull_request") or {}).get("user") or {}).get("login")
+        return str(author or self.actor or "student")
+
+    def relative(self, path: Path | str) -> str:
+        try:
+            return Path(path).resolve().relative_to(self.workspace).as_posix()
+        except ValueError:
+            return str(path)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """When ``grader ci`` fails the job: below ``fail_under`` percent of the points, or
+    (with neither set) when an answered exercise lost points or a file could not run."""
+
+    fail_under: float | None = None
+    never_fail: bool = False
+
+    def fails(self, report: Report) -> bool:
+        if self.never_fail:
+            return False
+        if self.fail_under is not None:
+            return report.percent < self.fail_under
+        return any(r.error is not None for r in report.results) or any(
+            e.answered and e.points < e.max_points for _, e in report.exercises()
+        )
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The files ``grader ci`` grades, and what it noticed choosing them."""
+
+    files: list[Path]
+    passed_over: list[str]
+    changed_material: list[str]
+
+
+def select(workflow: Workflow, paths: list[Path], *, everything: bool = False) -> Selection:
+    """The submissions to grade: ``paths`` if given; every submission in the repository
+    if ``everything`` or the event names no change; else those the event changed."""
+    if paths:
+        missing = [str(p) for p in paths if not p.is_file()]
+        if missing:
+            raise GraderError(f"no such file to grade: {', '.join(missing)}")
+        files, passed_over = select_submissions([p.resolve() for p in paths])
+        return Selection(files, passed_over, [])
+    changed = None if everything else workflow.changed_files()
+    candidates = changed if changed is not None else workflow.tracked_files()
+    answers = [p for p in candidates if p.is_file() and _is_answer(workflow.relative(p))]
+    material = [
+        workflow.relative(p)
+        for p in (changed or [])
+        if workflow.relative(p).split("/")[0] in ("exercises", "solutions")
+    ]
+    files, passed_over = select_submissions(answers)
+    return Selection(files, passed_over, material)
+
+
+def _is_answer(relative: str) -> bool:
+    parts = relative.split("/")
+    return parts[0] not in _NOT_ANSWERS and not any(part.startswith(".") for part in parts)
+
+
+@dataclass(frozen=True)
+class Report:
+    """One ``grader ci`` run's results and how to present them."""
+
+    workflow: Workflow
+    results: list[SubmissionResult]
+    titles: Mapping[str, str]
+    hidden: bool
+    bank_version: str
+    lang: Language
+    policy: Policy
+    selection: Selection
+
+    @property
+    def points(self) -> float:
+        return round(sum(r.points for r in self.results), 6)
+
+    @property
+    def max_points(self) -> float:
+        return round(sum(r.max_points for r in self.results), 6)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.points / self.max_points if self.max_points else 0.0
+
+    def exercises(self) -> list[tuple[SubmissionResult, ExerciseResult]]:
+        return [(r, e) for r in self.results for e in r.exercises]
+
+
+def grade(
+    selection: Selection, grade_file: Callable[[Path], SubmissionResult]
+) -> list[SubmissionResult]:
+    """Every selected file's result, each kept for the exercises it answers best."""
+    return best_answers([grade_file(path) for path in selection.files])
+
+
+def publish(report: Report, print_line: Callable[[str], None]) -> int:
+    """Write the summary and outputs, print the annotations; give the exit status."""
+    for line in annotation_commands(report):
+        print_line(line)
+    failed = report.policy.fails(report)
+    print_line(
+        f"Points {report.points:g}/{report.max_points:g}"
+        + (" (below the threshold)" if failed and report.policy.fail_under is not None else "")
+    )
+    if report.workflow.summary is not None:
+        _append(report.workflow.summary, job_summary(report))
+    if report.workflow.output is not None:
+        encoded = base64.b64encode(json.dumps(classroom_result(report, failed)).encode())
+        _append(report.workflow.output, f"result={encoded.decode()}\n")
+    return 1 if failed else 0
+
+
+def _append(path: Path, text: str) -> None:
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise GraderError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+# -- annotations -----------------------------------------------------------
+
+
+def annotation_commands(report: Report) -> list[str]:
+    """A workflow command per failing exercise (and per file that could not run), at the
+    line of the file where the exercise's answer begins.
+
+    GitHub shows at most ten error annotations a step, so checks are grouped by exercise.
+    """
+    commands: list[str] = []
+    lines_of: dict[str, dict[str, int]] = {}
+    for result in report.results:
+        file = report.workflow.relative(result.path)
+        if result.error is not None:
+            commands.append(command("error", result.error, file=file, title="grader"))
+        lines = lines_of.setdefault(result.path, marker_lines(Path(result.path)))
+        for exercise in result.exercises:
+            lost = [c for c in exercise.checks if not c.passed]
+            if not exercise.answered or not lost:
+                continue
+            severity: Severity = "error" if exercise.points == 0 else "warning"
+            message = "\n".join(_check_line(check, report.lang) for check in lost)
+            title = (
+                f"{exercise.exercise}: {report.titles.get(exercise.exercise, '')} "
+                f"({exercise.points:g}/{exercise.max_points:g})"
+            )
+            line = lines.get(exercise.exercise, 1)
+            commands.append(command(severity, message, file=file, line=line, title=title))
+    return commands
+
+
+def _check_line(check: CheckOutcome, lang: Language) -> str:
+    text = f"✗ {check.title.in_language(lang)} ({check.points:g}/{check.max_points:g})"
+    if check.message is not None:
+        text += f": {check.message.in_language(lang)}"
+    return text[:_FEEDBACK_LIMIT]
+
+
+def command(severity: Severity, message: str, **properties: str | int) -> str:
+    """A workflow command line, its data and properties escaped as the Actions toolkit does."""
+    rendered = ",".join(
+        f"{key}={_escape_property(str(value))}" for key, value in properties.items()
+    )
+    return f"::{severity}{' ' + rendered if rendered else ''}::{_escape_data(message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# -- the job summary -------------------------------------------------------
+
+_WORDS: dict[str, dict[str, Any]] = {
+    "ko": {
+        "heading": "채점 결과",
+        "points": "점",
+        "hidden": "숨겨진 검사까지 실행했습니다 (강사 문제 은행 {version}).",
+        "public": "공개 검사만 실행했습니다: 워크플로가 강사 문제 은행을 주지 않아 "
+        "숨겨진 검사는 실행하지 않았습니다. 최종 점수는 다를 수 있습니다.",
+        "columns": ("", "문제", "점수", "파일"),
+        "not-answered": "답 없음",
+        "failed": "통과하지 못한 검사",
+        "line": "줄",
+        "nothing": "채점할 제출물이 없습니다: `# EXERCISE: <문제>` 줄이 있는 .ipynb 나 .py "
+        "파일을 바꾸거나 추가하세요.",
+        "passed-over": "채점하지 않은 파일",
+        "material": "이 변경은 강의 자료를 고칩니다 (검사 결과를 믿을 수 없습니다)",
+        "run": "실행 문제",
+        "threshold": "기준 {threshold:g}% 미만입니다.",
+    },
+    "en": {
+        "heading": "Autograding",
+        "points": "points",
+        "hidden": "Hidden checks ran (instructor's bank {version}).",
+        "public": "Public checks only: the workflow gave no instructor bank, so hidden checks "
+        "did not run. The final grade may differ.",
+        "columns": ("", "Exercise", "Points", "File"),
+        "not-answered": "not answered",
+        "failed": "Failed checks",
+        "line": "line",
+        "nothing": "Nothing to grade: change or add a .ipynb or .py file with an "
+        "`# EXERCISE: <id>` line.",
+        "passed-over": "Files not graded",
+        "material": "This change edits the course material (checks may not be trusted)",
+        "run": "Run problem",
+        "threshold": "Below the {threshold:g}% threshold.",
+    },
+}
+
+
+def job_summary(report: Report) -> str:
+    """The Markdown summary: a score table per exercise, then each failed check's feedback."""
+    words = _WORDS[report.lang]
+    out = [
+        f"## {words['heading']}: {report.points:g} / {report.max_points:g} {words['points']} "
+        f"({report.percent:.0f}%)",
+        "",
+        "> "
+        + (
+            words["hidden"].format(version=report.bank_version)
+            if report.hidden
+            else words["public"]
+        ),
+        "",
+    ]
+    policy = report.policy
+    if policy.fail_under is not None and policy.fails(report):
+        out += [f"**{words['threshold'].format(threshold=policy.fail_under)}**", ""]
+    if not report.results:
+        out += [words["nothing"], ""]
+    else:
+        out += _score_table(report, words)
+    out += _problems(report, words)
+    out += _failed_checks(report, words)
+    text = "\n".join(out) + "\n"
+    return text if len(text) <= _SUMMARY_LIMIT else text[:_SUMMARY_LIMIT] + "\n\n…\n"
+
+
+def _score_table(report: Report, words: Mapping[str, Any]) -> list[str]:
+    rows = ["| " + " | ".join(words["columns"]) + " |", "|---|---|---:|---|"]
+    for result, exercise in report.exercises():
+        if not exercise.answered:
+            mark, points = "➖", f"{words['not-answered']} · 0 / {exercise.max_points:g}"
+        else:
+            mark = (
+                "✅"
+                if exercise.points == exercise.max_points
+                else ("❌" if exercise.points == 0 else "⚠️")
+            )
+            points = f"{exercise.points:g} / {exercise.max_points:g}"
+        title = report.titles.get(exercise.exercise, "")
+        file = report.workflow.relative(result.path) if exercise.answered else ""
+        rows.append(
+            f"| {mark} | `{exercise.exercise}` {_md(title)} | {points} | "
+            f"{_code(file) if file else ''} |"
+        )
+    return [*rows, ""]
+
+
+def _problems(report: Report, words: Mapping[str, Any]) -> list[str]:
+    out: list[str] = []
+    for result in report.results:
+        if result.error is not None:
+            out.append(
+                f"- **{words['run']}** {_code(report.workflow.relative(result.path))}: "
+                f"{_md(result.error)}"
+            )
+    selection = report.selection
+    if selection.changed_material:
+        files = ", ".join(_code(f) for f in selection.changed_material)
+        out.append(f"- **{words['material']}**: {files}")
+    for sentence in selection.passed_over:
+        out.append(f"- {words['passed-over']}: {_md(sentence)}")
+    return [*out, ""] if out else []
+
+
+def _failed_checks(report: Report, words: Mapping[str, Any]) -> list[str]:
+    out: list[str] = []
+    for result, exercise in report.exercises():
+        if not exercise.answered:
+            continue
+        line = marker_lines(Path(result.path)).get(exercise.exercise)
+        where = _code(report.workflow.relative(result.path))
+        if line is not None:
+            where += f" {words['line']} {line}"
+        for check in exercise.checks:
+            if check.passed:
+                continue
+            out.append(
+                f"- **`{exercise.exercise}` · {_md(check.title.in_language(report.lang))}** "
+                f"({check.points:g}/{check.max_points:g}) — {where}"
+            )
+            if check.message is not None:
+                feedback = check.message.in_language(report.lang)[:_FEEDBACK_LIMIT]
+                out.append(f"  > {_md(feedback)}")
+            if check.diagnosis:
+                out.append(f"  > `{check.diagnosis}`")
+    return [f"### {words['failed']}", "", *out, ""] if out else []
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def _md(text: str) -> str:
+    """Text shown as itself: student values may hold Markdown or HTML."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    return escaped.replace("\r", "").replace("\n", "<br>")
+
+
+def _code(text: str) -> str:
+    return f"<code>{html.escape(text)}</code>"
+
+
+# -- GitHub Classroom ------------------------------------------------------
+
+
+def classroom_result(report: Report, failed: bool) -> dict[str, Any]:
+    """The ``result`` output the Classroom grading reporter reads: every check's points.
+
+    Its ``status`` follows the instructor's policy, because the reporter fails the job
+    whenever it says ``fail``.
+    """
+    tests = []
+    for result, exercise in report.exercises():
+        lines = marker_lines(Path(result.path))
+        for check in exercise.checks:
+            message = check.message.in_language(report.lang) if check.message else ""
+            tests.append(
+                {
+                    "name": f"{exercise.exercise}: {check.title.in_language(report.lang)}",
+                    "status": "pass"
+                    if check.passed
+                    else ("error" if check.outcome == "error" else "fail"),
+                    "score": check.points,
+                    "message": message[:_FEEDBACK_LIMIT],
+                    "filename": report.workflow.relative(result.path) if exercise.answered else "",
+                    "line_no": lines.get(exercise.exercise, 0) if exercise.answered else 0,
+                    "duration": round(check.seconds * 1000),
+                }
+            )
+    return {
+        "version": 1,
+        "status": "fail" if failed else "pass",
+        "max_score": report.max_points,
+        "tests": tests,
+    }
