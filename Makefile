@@ -17,12 +17,13 @@ demo: $(VENV)/.installed
 	@echo "Open $(OUT)/index.html in a browser."
 
 # The report tests drive Debian's Chromium (never a downloaded browser build) and need a
-# font with Hangul to render Korean.
+# font with Hangul to render Korean; actionlint checks the workflow's shell with shellcheck.
 $(VENV)/.browser: $(VENV)/.installed
-	@if ! dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1; then \
+	@if ! dpkg -s chromium fonts-noto-cjk shellcheck >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium fonts-noto-cjk shellcheck; \
 	fi
 	touch $@
 

@@ -1,4 +1,4 @@
-"""grades.csv and results.json, rendered from results."""
+"""Grade files rendered from results: grades.csv, results.json, Canvas, ``grader export``."""
 
 from __future__ import annotations
 
@@ -7,13 +7,26 @@ import io
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
+import xmlschema
 
 from grader.bank import Bank
-from grader.errors import StoreError
-from grader.exports import grades_csv, results_json, write_atomically
+from grader.cli import main
+from grader.errors import GraderError, StoreError
+from grader.exports import (
+    canvas_csv,
+    grades_csv,
+    read_canvas_roster,
+    results_json,
+    write_atomically,
+)
+from grader.store import ResultsStore
 
+from .test_junit import submission
 from .test_store import result
+
+SCHEMAS = Path(__file__).parent / "schemas"
 
 
 def test_grades_have_a_column_per_exercise_then_total_and_max(bank: Bank) -> None:
@@ -48,3 +61,74 @@ def test_a_failed_write_leaves_the_old_file_whole(
         write_atomically(target, "new")
     monkeypatch.undo()
     assert target.read_text() == "old"
+
+
+# -- Canvas and ``grader export`` --------------------------------------------
+
+#: The columns Canvas's "Import grades" reads before the assignment columns, as its
+#: gradebook export writes them (Canvas Instructor Guide, "How do I import grades in the
+#: Gradebook?"); the second row may give each assignment's points possible.
+CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+
+
+def test_canvas_csv_has_the_identity_columns_then_the_assignment() -> None:
+    text, unknown = canvas_csv([result("kim", 1.5), result("lee", 2.0)], "TF quiz")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == [*CANVAS_IDENTITY, "TF quiz"]
+    assert rows[1][0].strip() == "Points Possible" and rows[1][-1] == "2"
+    assert rows[2] == ["kim", "", "", "kim", "", "1.50"]
+    assert unknown == []
+
+
+def test_a_canvas_roster_gives_each_student_canvas_identity(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "\ufeffStudent,ID,SIS User ID,SIS Login ID,Section,Quiz 1 (77)\n"
+        "    Points Possible,,,,,10\n"
+        '"Kim, Minji",1201,S-1,kim,TF-A,9\n',
+        encoding="utf-8",
+    )
+    text, unknown = canvas_csv(
+        [result("kim", 2.0), result("ghost", 0.0)], "TF", read_canvas_roster(roster)
+    )
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[2] == ["Kim, Minji", "1201", "S-1", "kim", "TF-A", "2"]
+    assert unknown == ["ghost"]
+
+
+def test_a_file_that_is_not_a_canvas_export_is_refused(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,score\nkim,1\n", encoding="utf-8")
+    with pytest.raises(GraderError, match="not a Canvas gradebook export"):
+        read_canvas_roster(roster)
+
+
+@pytest.fixture
+def batch_out(tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    with ResultsStore(out / "results.sqlite") as store:
+        store.save(result("kim", 1.5))
+        store.save(submission("lee"))
+    return out
+
+
+def test_export_writes_every_format_from_the_store(batch_out: Path) -> None:
+    for format in ("gradebook", "canvas", "gradescope", "junit"):
+        assert main(["export", str(batch_out), "--format", format, "--lang", "en"]) == 0
+    gradebook = list(csv.DictReader((batch_out / "grades.csv").open()))
+    assert [(row["student"], row["one_hot"], row["total"]) for row in gradebook] == [
+        ("kim", "1.50", "1.50"),
+        ("lee", "6", "6"),
+    ]
+    canvas = list(csv.reader((batch_out / "canvas.csv").open()))
+    assert canvas[0][:5] == CANVAS_IDENTITY and [row[-1] for row in canvas[2:]] == ["1.50", "6"]
+    schema = json.loads((SCHEMAS / "gradescope_results.schema.json").read_text())
+    for student, score in (("kim", 1.5), ("lee", 6.0)):
+        document = json.loads((batch_out / "gradescope" / student / "results.json").read_text())
+        jsonschema.validate(document, schema)
+        assert document["score"] == score
+    xmlschema.XMLSchema(SCHEMAS / "junit.xsd").validate(str(batch_out / "junit.xml"))
+
+
+def test_export_without_a_store_says_to_run_batch(tmp_path: Path) -> None:
+    assert main(["export", str(tmp_path), "--format", "canvas"]) == 2

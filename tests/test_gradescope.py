@@ -1,0 +1,124 @@
+"""Gradescope: results.json as its specification lists it, and a bundle that grades inside it."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from grader.bank import Bank, load_bank
+from grader.errors import GraderError
+from grader.gradescope import failure_document, results_document, write_bundle
+
+from .conftest import ROOT, solution_source, starter_source
+from .test_junit import submission
+
+SCHEMA = json.loads(
+    (Path(__file__).parent / "schemas" / "gradescope_results.schema.json").read_text()
+)
+
+
+def test_results_follow_gradescopes_field_list() -> None:
+    document = results_document([submission()], lang="en")
+    jsonschema.validate(document, SCHEMA)
+    jsonschema.validate(failure_document("nothing to grade"), SCHEMA)
+
+
+def test_every_check_is_a_test_with_its_points_and_feedback() -> None:
+    document = results_document([submission()], lang="ko", hidden_visibility="after_due_date")
+    tests = {test["name"]: test for test in document["tests"]}
+    assert len(tests) == 6
+    half = tests["one_hot: half 제목"]
+    assert (half["score"], half["max_score"], half["status"]) == (1.0, 2.0, "failed")
+    assert half["output"] == "half 틀림"
+    assert tests["one_hot: wrong 제목"]["output"].endswith("[one-hot-twice]")
+    assert tests["one_hot: ok 제목"]["status"] == "passed"
+    assert tests["one_hot: secret 제목"]["visibility"] == "after_due_date"
+    assert tests["one_hot: ok 제목"]["visibility"] == "visible"
+    assert document["score"] == 6.0 == sum(test["score"] for test in tests.values())
+
+
+def test_a_bank_without_solutions_cannot_be_bundled(public_bank: Bank, tmp_path: Path) -> None:
+    with pytest.raises(GraderError, match="hidden"):
+        write_bundle(public_bank, tmp_path / "bundle")
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gradescope")
+    return write_bundle(load_bank(ROOT), out, timeout=60, lang="en", hidden_visibility="hidden")
+
+
+def test_the_zip_holds_setup_and_run_autograder_at_its_root(bundle: Path) -> None:
+    with zipfile.ZipFile(bundle) as archive:
+        infos = {info.filename: info for info in archive.infolist()}
+    for script in ("setup.sh", "run_autograder"):
+        assert stat.S_IMODE(infos[script].external_attr >> 16) == 0o755
+    assert "bank/solutions/one_hot/solution.py" in infos
+    assert "bank/exercises/one_hot/test_public.py" in infos
+    assert "grader/cli.py" in infos
+    assert not [name for name in infos if "__pycache__" in name]
+
+
+def test_the_scripts_are_valid_bash_and_the_requirements_pinned(bundle: Path) -> None:
+    folder = bundle.parent
+    for script in ("setup.sh", "run_autograder"):
+        subprocess.run(["bash", "-n", str(folder / script)], check=True)
+        assert (folder / script).read_text().startswith("#!/usr/bin/env bash\n")
+    requirements = (folder / "requirements.txt").read_text().splitlines()
+    assert any(line.startswith("tensorflow-cpu==") for line in requirements)
+    assert all("==" in line for line in requirements)
+    assert not [line for line in requirements if "ruff" in line or "extra" in line]
+
+
+@pytest.mark.slow
+def test_run_autograder_grades_a_submission_as_gradescope_would(
+    bundle: Path, tmp_path: Path, bank: Bank
+) -> None:
+    root = tmp_path / "autograder"
+    (root / "submission").mkdir(parents=True)
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(root / "source")
+    answer = "# EXERCISE: one_hot\n" + solution_source(bank, "one_hot")
+    answer += "\n# EXERCISE: tensors\n" + starter_source(bank, "tensors")
+    (root / "submission" / "answers.py").write_text(answer, encoding="utf-8")
+    script = root / "source" / "run_autograder"
+    script.chmod(0o755)
+    environment = {**os.environ, "AUTOGRADER_ROOT": str(root), "GRADER_PYTHON": sys.executable}
+    subprocess.run([str(script)], env=environment, check=True, timeout=600)
+    document = json.loads((root / "results" / "results.json").read_text())
+    jsonschema.validate(document, SCHEMA)
+    by_exercise: dict[str, float] = {}
+    for test in document["tests"]:
+        exercise = test["tags"][0]
+        by_exercise[exercise] = by_exercise.get(exercise, 0.0) + test["score"]
+        assert test["visibility"] == ("hidden" if "hidden" in test["tags"] else "visible")
+    assert by_exercise["one_hot"] == sum(
+        t["max_score"] for t in document["tests"] if t["tags"][0] == "one_hot"
+    )
+    assert by_exercise["tensors"] == 0.0
+    assert any("hidden" in t["tags"] for t in document["tests"])
+
+
+def test_an_empty_submission_still_leaves_a_results_file(tmp_path: Path) -> None:
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission" / "notes.txt").write_text("hello")
+    results = tmp_path / "results" / "results.json"
+    command = [sys.executable, "-m", "grader.cli", "--bank", str(ROOT), "gradescope", "grade"]
+    done = subprocess.run(
+        [*command, str(tmp_path / "submission"), "--results", str(results)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    document = json.loads(results.read_text())
+    jsonschema.validate(document, SCHEMA)
+    assert document["score"] == 0 and "No submission found" in document["output"]

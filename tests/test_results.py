@@ -1,0 +1,43 @@
+"""Results of one student's several files: each exercise counted once, from its best answer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from grader.results import ExerciseResult, SubmissionResult, best_answers
+
+from .test_junit import check
+
+
+def file_result(path: str, **exercises: tuple[bool, float]) -> SubmissionResult:
+    return SubmissionResult(
+        "kim",
+        path,
+        "sha",
+        "v1",
+        tuple(
+            ExerciseResult(name, answered, (replace(check("x", "partial", points), exercise=name),))
+            for name, (answered, points) in exercises.items()
+        ),
+    )
+
+
+def test_each_exercise_comes_from_the_file_that_answers_it_best() -> None:
+    first = file_result(
+        "a.ipynb", one_hot=(True, 1.0), tensors=(False, 0.0), gradients=(False, 0.0)
+    )
+    second = file_result(
+        "b.ipynb", one_hot=(True, 2.0), tensors=(True, 0.0), gradients=(False, 0.0)
+    )
+    kept = best_answers([first, second])
+    assert [e.exercise for e in kept[0].exercises] == ["gradients"]
+    assert [e.exercise for e in kept[1].exercises] == ["one_hot", "tensors"]
+    assert sum(r.points for r in kept) == 2.0
+    assert sum(r.max_points for r in kept) == first.max_points
+
+
+def test_a_tie_keeps_the_first_file() -> None:
+    first = file_result("a.py", one_hot=(True, 1.0))
+    second = file_result("b.py", one_hot=(True, 1.0))
+    kept = best_answers([first, second])
+    assert kept[0].exercises and not kept[1].exercises
