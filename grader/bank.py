@@ -66,7 +66,7 @@ class Bank:
 def find_bank_root(*starts: Path) -> Path:
     """Give $GRADER_BANK, or the nearest folder at or above a start (default: the current
     folder) that holds ``exercises/``."""
-    if "GRADER_BANK" in os.environ:
+    if os.environ.get("GRADER_BANK"):
         return Path(os.environ["GRADER_BANK"]).resolve()
     places = [start.resolve() for start in starts] or [Path.cwd().resolve()]
     for here in places:
