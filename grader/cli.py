@@ -265,6 +265,7 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
     from grader.exports import write_atomically
     from grader.grading import Grader, GradingOptions
     from grader.junit import junit_xml
+    from grader.results import SubmissionResult
 
     workflow = github.Workflow.from_environment()
     # Hidden checks run only with a bank the workflow names; a bank found in the
@@ -283,10 +284,12 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
         hidden=hidden,
         hidden_paths=(str(workflow.workspace),),
     )
-    results = []
+    results: list[SubmissionResult] = []
+    notices: list[str] = []
     if selection.files:
         with Grader(bank, options) as warm:
             results = github.grade(selection, lambda path: warm.grade_file(path, workflow.student))
+            notices = warm.notices
     report = github.Report(
         workflow=workflow,
         results=results,
@@ -296,6 +299,7 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
         lang=args.lang,
         policy=github.Policy(args.fail_under, args.never_fail),
         selection=selection,
+        notices=tuple(notices),
     )
     if args.junit is not None:
         relative = [replace(r, path=workflow.relative(r.path)) for r in results]
@@ -385,11 +389,9 @@ def _gradescope_grade(args: argparse.Namespace) -> int:
             options = GradingOptions(limits=_limits(args.timeout), hidden_paths=hidden)
             with Grader(bank, options) as warm:
                 results = best_answers([warm.grade_file(path) for path in chosen])
+                notes = (*passed_over, *warm.notices)
             document = gradescope.results_document(
-                results,
-                lang=args.lang,
-                hidden_visibility=args.hidden_visibility,
-                notes=tuple(passed_over),
+                results, lang=args.lang, hidden_visibility=args.hidden_visibility, notes=notes
             )
     except GraderError as error:
         document = gradescope.failure_document(f"The autograder could not grade this: {error}")

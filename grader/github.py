@@ -187,6 +187,15 @@ class Report:
     lang: Language
     policy: Policy
     selection: Selection
+    #: What the grader could not do on this machine (such as a missing sandbox layer).
+    notices: tuple[str, ...] = ()
+    _lines: dict[str, dict[str, int]] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, result: SubmissionResult, exercise: str) -> int | None:
+        """The line of ``result``'s file where the answer to ``exercise`` begins."""
+        if result.path not in self._lines:
+            self._lines[result.path] = marker_lines(Path(result.path))
+        return self._lines[result.path].get(exercise)
 
     @property
     def points(self) -> float:
@@ -246,12 +255,10 @@ def annotation_commands(report: Report) -> list[str]:
     GitHub shows at most ten error annotations a step, so checks are grouped by exercise.
     """
     commands: list[str] = []
-    lines_of: dict[str, dict[str, int]] = {}
     for result in report.results:
         file = report.workflow.relative(result.path)
         if result.error is not None:
             commands.append(command("error", result.error, file=file, title="grader"))
-        lines = lines_of.setdefault(result.path, marker_lines(Path(result.path)))
         for exercise in result.exercises:
             lost = [c for c in exercise.checks if not c.passed]
             if not exercise.answered or not lost:
@@ -262,7 +269,7 @@ def annotation_commands(report: Report) -> list[str]:
                 f"{exercise.exercise}: {report.titles.get(exercise.exercise, '')} "
                 f"({exercise.points:g}/{exercise.max_points:g})"
             )
-            line = lines.get(exercise.exercise, 1)
+            line = report.line_of(result, exercise.exercise) or 1
             commands.append(command(severity, message, file=file, line=line, title=title))
     return commands
 
@@ -393,6 +400,8 @@ def _problems(report: Report, words: Mapping[str, Any]) -> list[str]:
         out.append(f"- **{words['material']}**: {files}")
     for sentence in selection.passed_over:
         out.append(f"- {words['passed-over']}: {_md(sentence)}")
+    for notice in report.notices:
+        out.append(f"- {_md(notice)}")
     return [*out, ""] if out else []
 
 
@@ -401,7 +410,7 @@ def _failed_checks(report: Report, words: Mapping[str, Any]) -> list[str]:
     for result, exercise in report.exercises():
         if not exercise.answered:
             continue
-        line = marker_lines(Path(result.path)).get(exercise.exercise)
+        line = report.line_of(result, exercise.exercise)
         where = _code(report.workflow.relative(result.path))
         if line is not None:
             where += f" {words['line']} {line}"
@@ -444,7 +453,7 @@ def classroom_result(report: Report, failed: bool) -> dict[str, Any]:
     """
     tests = []
     for result, exercise in report.exercises():
-        lines = marker_lines(Path(result.path))
+        line = report.line_of(result, exercise.exercise) if exercise.answered else None
         for check in exercise.checks:
             message = check.message.in_language(report.lang) if check.message else ""
             tests.append(
@@ -456,7 +465,7 @@ def classroom_result(report: Report, failed: bool) -> dict[str, Any]:
                     "score": check.points,
                     "message": message[:_FEEDBACK_LIMIT],
                     "filename": report.workflow.relative(result.path) if exercise.answered else "",
-                    "line_no": lines.get(exercise.exercise, 0) if exercise.answered else 0,
+                    "line_no": line or 0,
                     "duration": round(check.seconds * 1000),
                 }
             )

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -17,7 +18,16 @@ import xmlschema
 from grader.bank import Bank, load_bank
 from grader.errors import GraderError
 from grader.feedback import Message
-from grader.github import Policy, Report, Selection, Workflow, command, job_summary, select
+from grader.github import (
+    Policy,
+    Report,
+    Selection,
+    Workflow,
+    annotation_commands,
+    command,
+    job_summary,
+    select,
+)
 from grader.release import release
 from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
 
@@ -333,3 +343,18 @@ def test_ci_without_a_bank_runs_public_checks_and_can_never_fail(
         "Points " in done.stdout
         and not [line for line in done.stdout.splitlines() if line.startswith("::error")][1:]
     )
+
+
+def test_annotations_group_checks_by_exercise_at_the_answers_line(tmp_path: Path) -> None:
+    path = tmp_path / "kim.py"
+    path.write_text("import numpy\n\n# EXERCISE: one_hot\ny = 1\n")
+    partial = replace(submission(), path=str(path))
+    crashed = SubmissionResult(
+        "kim", str(tmp_path / "broken.ipynb"), "", "v1", (), error="the runner was killed"
+    )
+    lines = annotation_commands(report([partial, crashed], Policy(), tmp_path))
+    assert lines[0].startswith("::warning file=kim.py,line=3,title=one_hot%3A One-hot (6/11)::")
+    assert lines[0].count("✗ ") == 3  # three checks lost points: half, wrong, broken
+    assert "wrong is wrong" in lines[0] and "ok title" not in lines[0]
+    assert lines[1] == "::error file=broken.ipynb,title=grader::the runner was killed"
+    assert len(lines) == 2  # the unanswered exercise is in the summary, not annotated
