@@ -231,6 +231,8 @@ def publish(report: Report, print_line: Callable[[str], None]) -> int:
     )
     if report.workflow.summary is not None:
         _append(report.workflow.summary, job_summary(report))
+    else:  # run by hand, outside Actions: the summary is the report
+        print_line(job_summary(report))
     if report.workflow.output is not None:
         encoded = base64.b64encode(json.dumps(classroom_result(report, failed)).encode())
         _append(report.workflow.output, f"result={encoded.decode()}\n")

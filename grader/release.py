@@ -31,6 +31,8 @@ _README = """\
 2. `# EXERCISE: <문제>` 줄이 있는 셀에 답을 쓰세요. 이 줄은 지우지 마세요.
 3. 이 폴더에서 확인하세요: `grader check notebooks/one_hot.ipynb`
    (영어 피드백은 `--lang en`). 공개 검사만 실행됩니다. 채점에는 숨겨진 검사도 쓰입니다.
+4. 풀 리퀘스트를 열면 `.github/workflows/autograde.yml` 이 바뀐 노트북을 채점합니다.
+   결과는 작업 요약(job summary)과 파일의 주석으로 보입니다.
 
 ## English
 
@@ -38,6 +40,8 @@ _README = """\
 2. Write your answer in the cell with the line `# EXERCISE: <exercise>`; keep that line.
 3. Check your work from this folder: `grader check notebooks/one_hot.ipynb --lang en`.
    Only the public checks run here; grading also uses hidden checks.
+4. A pull request is graded by `.github/workflows/autograde.yml`: the score and the
+   feedback appear in the job summary and as annotations on your files.
 
 Exercises / 문제: {exercises}
 """

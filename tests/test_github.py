@@ -216,6 +216,9 @@ def student_repo(tmp_path_factory: pytest.TempPathFactory, public_bank: Bank) ->
     tensors = nbformat.read(root / "notebooks" / "tensors.ipynb", as_version=4)
     tensors.cells[1].source += "\n"
     nbformat.write(tensors, root / "notebooks" / "tensors.ipynb")
+    # A student's own solutions/ must not pass for the instructor's hidden checks.
+    (root / "solutions" / "tensors").mkdir(parents=True)
+    (root / "solutions" / "tensors" / "test_hidden.py").write_text("def test_x():\n    pass\n")
     head = commit_all(root, "answers")
     event = root.parent / "event.json"
     event.write_text(
