@@ -76,6 +76,9 @@ jobs:
     if: github.actor != 'github-classroom[bot]'
     runs-on: ubuntu-24.04
     timeout-minutes: 30
+    env:
+      # Pull requests from forks get no secrets: they are graded on the public checks.
+      HAS_BANK_TOKEN: ${{{{ secrets.GRADER_BANK_TOKEN != '' }}}}
     steps:
       - name: Check out the submission
         uses: actions/checkout@v6
@@ -84,7 +87,7 @@ jobs:
           persist-credentials: false
 
       - name: Check out the instructor's bank
-        if: vars.GRADER_BANK_REPOSITORY != ''
+        if: vars.GRADER_BANK_REPOSITORY != '' && env.HAS_BANK_TOKEN == 'true'
         uses: actions/checkout@v6
         with:
           repository: ${{{{ vars.GRADER_BANK_REPOSITORY }}}}
@@ -109,18 +112,16 @@ jobs:
 
       - name: Grade
         id: grader
-        env:
-          BANK_REPOSITORY: ${{{{ vars.GRADER_BANK_REPOSITORY }}}}
         run: |
           args=(--junit "$RUNNER_TEMP/grader-junit.xml" --lang {lang})
           if [ "$GITHUB_EVENT_NAME" != pull_request ]; then
             args+=(--all)
           fi
-          if [ -n "$BANK_REPOSITORY" ]; then
+          if [ -d .grader-bank/exercises ]; then
             export GRADER_BANK="$GITHUB_WORKSPACE/.grader-bank"
           fi
           keep=GRADER_BANK,GITHUB_WORKSPACE,GITHUB_EVENT_NAME,GITHUB_EVENT_PATH
-          keep+=,GITHUB_STEP_SUMMARY,GITHUB_OUTPUT
+          keep+=,GITHUB_STEP_SUMMARY,GITHUB_OUTPUT,GITHUB_ACTOR
           # As root, the grader runs each submission in namespaces of its own, as a fresh user.
           sudo --preserve-env="$keep" "$RUNNER_TEMP/grader/bin/grader" ci "${{args[@]}}"
 

