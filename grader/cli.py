@@ -267,6 +267,8 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
     from grader.junit import junit_xml
     from grader.results import SubmissionResult
 
+    if args.fail_under is not None and not 0 <= args.fail_under <= 100:
+        raise GraderError("--fail-under is a percentage, between 0 and 100")
     workflow = github.Workflow.from_environment()
     # Hidden checks run only with a bank the workflow names; a bank found in the
     # student's own repository is the student's to edit, so only its public checks run.
@@ -276,8 +278,6 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
     else:
         bank = load_bank(find_bank_root(workflow.workspace), with_solutions=False)
     hidden = any(e.hidden_checks for e in bank.exercises)
-    if args.fail_under is not None and not 0 <= args.fail_under <= 100:
-        raise GraderError("--fail-under is a percentage, between 0 and 100")
     selection = github.select(workflow, args.paths, everything=args.all)
     options = GradingOptions(
         limits=_limits(args.timeout, args.cell_timeout),
@@ -288,7 +288,7 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
     notices: list[str] = []
     if selection.files:
         with Grader(bank, options) as warm:
-            results = github.grade(selection, lambda path: warm.grade_file(path, workflow.student))
+            results = warm.grade_answers(selection.files, workflow.student)
             notices = warm.notices
     report = github.Report(
         workflow=workflow,
@@ -368,15 +368,11 @@ def _gradescope_grade(args: argparse.Namespace) -> int:
     from grader import gradescope
     from grader.exports import write_atomically
     from grader.grading import Grader, GradingOptions
-    from grader.results import best_answers
-    from grader.submission import select_submissions
+    from grader.submission import files_in, select_submissions
 
     try:
         bank = load_bank(args.bank or find_bank_root())
-        files = sorted(p for p in args.submission.rglob("*") if p.is_file())
-        chosen, passed_over = select_submissions(
-            [p for p in files if not any(part.startswith(".") for part in p.parts)]
-        )
+        chosen, passed_over = select_submissions(files_in(args.submission))
         if not chosen:
             document = gradescope.failure_document(
                 "제출물이 없습니다: `# EXERCISE: <문제>` 줄이 있는 .ipynb 또는 .py 파일을 "
@@ -388,7 +384,7 @@ def _gradescope_grade(args: argparse.Namespace) -> int:
             hidden = (str(args.submission.resolve()), str(args.results.resolve().parent))
             options = GradingOptions(limits=_limits(args.timeout), hidden_paths=hidden)
             with Grader(bank, options) as warm:
-                results = best_answers([warm.grade_file(path) for path in chosen])
+                results = warm.grade_answers(chosen)
                 notes = (*passed_over, *warm.notices)
             document = gradescope.results_document(
                 results, lang=args.lang, hidden_visibility=args.hidden_visibility, notes=notes

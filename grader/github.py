@@ -24,11 +24,12 @@ from typing import Any, Literal
 
 from grader.errors import GraderError
 from grader.feedback import Language
-from grader.results import CheckOutcome, ExerciseResult, SubmissionResult, best_answers
+from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
 from grader.submission import marker_lines, select_submissions
 
-#: Folders of the student repository that hold course material, not answers.
-_NOT_ANSWERS = ("exercises", "solutions", ".github")
+#: Folders of the student repository that hold course material, not answers (as do
+#: dot folders such as .github).
+_NOT_ANSWERS = ("exercises", "solutions")
 _ZERO_SHA = re.compile(r"^0+$")
 _FEEDBACK_LIMIT = 1_500
 _SUMMARY_LIMIT = 900_000  # GitHub refuses step summaries over 1 MiB.
@@ -161,11 +162,8 @@ def select(workflow: Workflow, paths: list[Path], *, everything: bool = False) -
     changed = None if everything else workflow.changed_files()
     candidates = changed if changed is not None else workflow.tracked_files()
     answers = [p for p in candidates if p.is_file() and _is_answer(workflow.relative(p))]
-    material = [
-        workflow.relative(p)
-        for p in (changed or [])
-        if workflow.relative(p).split("/")[0] in ("exercises", "solutions")
-    ]
+    relative = [workflow.relative(p) for p in changed or []]
+    material = [name for name in relative if name.split("/")[0] in _NOT_ANSWERS]
     files, passed_over = select_submissions(answers)
     return Selection(files, passed_over, material)
 
@@ -211,13 +209,6 @@ class Report:
 
     def exercises(self) -> list[tuple[SubmissionResult, ExerciseResult]]:
         return [(r, e) for r in self.results for e in r.exercises]
-
-
-def grade(
-    selection: Selection, grade_file: Callable[[Path], SubmissionResult]
-) -> list[SubmissionResult]:
-    """Every selected file's result, each kept for the exercises it answers best."""
-    return best_answers([grade_file(path) for path in selection.files])
 
 
 def publish(report: Report, print_line: Callable[[str], None]) -> int:

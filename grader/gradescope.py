@@ -109,8 +109,8 @@ _SETUP = """\
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder's image.
 set -euo pipefail
-root="${{AUTOGRADER_ROOT:-/autograder}}"
-source_dir="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)"
+root="${AUTOGRADER_ROOT:-/autograder}"
+source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 python=""
 for candidate in python3.13 python3.12 python3.11; do
     if command -v "$candidate" >/dev/null; then python="$candidate"; break; fi
@@ -155,7 +155,7 @@ def write_bundle(
     The bundle holds the bank (with its solutions and hidden checks), this grader's
     own package, its pinned requirements, ``setup.sh`` and ``run_autograder``.
     """
-    if bank.exercises[0].solution is None:
+    if not any(exercise.solution for exercise in bank.exercises):
         raise GraderError(
             f"the bank at {bank.root} has no solutions/: Gradescope grades with the hidden "
             "checks and references, so bundle the instructor's bank"
@@ -169,7 +169,7 @@ def write_bundle(
     shutil.copytree(Path(grader.__file__).parent, out / "grader", ignore=ignore)
     write_atomically(out / "requirements.txt", "\n".join(_requirements()) + "\n")
     scripts = {
-        "setup.sh": _SETUP.format(),
+        "setup.sh": _SETUP,
         "run_autograder": _RUN.format(
             timeout=timeout, lang=lang, hidden_visibility=hidden_visibility
         ),

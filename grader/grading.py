@@ -24,7 +24,14 @@ from grader.errors import BankError, GraderError, RunnerGone, SubmissionError, Z
 from grader.plugin import CheckPlugin, NotAnswered, NotRun, register_hypothesis_profile
 from grader.reference import ReferenceSolutions
 from grader.remote import RunnerSession, StudentNamespace
-from grader.results import CellRun, CheckOutcome, ExerciseResult, SubmissionResult, Visibility
+from grader.results import (
+    CellRun,
+    CheckOutcome,
+    ExerciseResult,
+    SubmissionResult,
+    Visibility,
+    best_answers,
+)
 from grader.sandbox import Confinement, Limits
 from grader.submission import Submission, load_submission
 from grader.zygote import Zygote
@@ -75,6 +82,13 @@ class Grader:
         except SubmissionError as error:
             return self._unreadable(path, student or path.stem, str(error))
         return self.grade(submission)
+
+    def grade_answers(
+        self, paths: list[Path], student: str | None = None
+    ) -> list[SubmissionResult]:
+        """Grade one student's files; each result keeps the exercises that file answers best
+        (see :func:`grader.results.best_answers`)."""
+        return best_answers([self.grade_file(path, student) for path in paths])
 
     def grade(self, submission: Submission) -> SubmissionResult:
         """Grade one submission; never raises for anything the submission did."""

@@ -200,3 +200,13 @@ def select_submissions(paths: list[Path]) -> tuple[list[Path], list[str]]:
         else:
             passed_over.append(f"{path}: no `# EXERCISE: <id>` line, not graded")
     return chosen, passed_over
+
+
+def files_in(folder: Path) -> list[Path]:
+    """Every file below ``folder``, sorted, leaving out dot files and dot folders in it."""
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )

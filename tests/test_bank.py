@@ -51,3 +51,11 @@ def test_the_bank_is_found_from_a_folder_inside_it(monkeypatch: pytest.MonkeyPat
 def test_an_unknown_exercise_names_the_known_ones(bank: Bank) -> None:
     with pytest.raises(BankError, match="tensors"):
         bank.get("no_such_exercise")
+
+
+def test_an_empty_grader_bank_variable_counts_as_unset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "exercises").mkdir()
+    monkeypatch.setenv("GRADER_BANK", "")
+    assert find_bank_root(tmp_path / "exercises") == tmp_path.resolve()

@@ -16,6 +16,7 @@ import pytest
 import xmlschema
 
 from grader.bank import Bank, load_bank
+from grader.cli import main
 from grader.errors import GraderError
 from grader.feedback import Message
 from grader.github import (
@@ -26,6 +27,7 @@ from grader.github import (
     annotation_commands,
     command,
     job_summary,
+    publish,
     select,
 )
 from grader.release import release
@@ -361,3 +363,16 @@ def test_annotations_group_checks_by_exercise_at_the_answers_line(tmp_path: Path
     assert "wrong is wrong" in lines[0] and "ok title" not in lines[0]
     assert lines[1] == "::error file=broken.ipynb,title=grader::the runner was killed"
     assert len(lines) == 2  # the unanswered exercise is in the summary, not annotated
+
+
+def test_run_by_hand_the_summary_is_printed_with_the_points(tmp_path: Path) -> None:
+    printed: list[str] = []
+    status = publish(report([submission()], Policy(fail_under=60), tmp_path), printed.append)
+    assert status == 1
+    assert "Points 6/13 (below the threshold)" in printed
+    assert printed[-1].startswith("## Autograding: 6 / 13 points (46%)")
+    assert "**Below the 60% threshold.**" in printed[-1]
+
+
+def test_a_threshold_outside_0_to_100_is_refused(tmp_path: Path) -> None:
+    assert main(["--bank", str(ROOT), "ci", "--fail-under", "150", str(tmp_path)]) == 2

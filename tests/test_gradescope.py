@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 
 from grader.bank import Bank, load_bank
+from grader.cli import main
 from grader.errors import GraderError
 from grader.gradescope import failure_document, results_document, write_bundle
 
@@ -122,3 +123,14 @@ def test_an_empty_submission_still_leaves_a_results_file(tmp_path: Path) -> None
     document = json.loads(results.read_text())
     jsonschema.validate(document, SCHEMA)
     assert document["score"] == 0 and "No submission found" in document["output"]
+
+
+def test_a_bank_that_cannot_load_still_leaves_a_results_file(tmp_path: Path) -> None:
+    (tmp_path / "submission").mkdir()
+    results = tmp_path / "results.json"
+    arguments = ["--bank", str(tmp_path / "nowhere"), "gradescope", "grade"]
+    assert main([*arguments, str(tmp_path / "submission"), "--results", str(results)]) == 0
+    document = json.loads(results.read_text())
+    jsonschema.validate(document, SCHEMA)
+    assert document["score"] == 0 and "could not grade" in document["output"]
+    assert "nowhere" in document["output"]

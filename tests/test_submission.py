@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from grader.errors import SubmissionError
 from grader.submission import (
     MAX_CODE_CELLS,
+    files_in,
     load_submission,
     marker_lines,
     select_submissions,
@@ -175,3 +176,11 @@ def test_files_without_markers_are_passed_over_unless_alone(tmp_path: Path) -> N
     assert chosen == [answer, broken]
     assert len(passed_over) == 1 and "helper.py" in passed_over[0]
     assert select_submissions([helper]) == ([helper], [])
+
+
+def test_files_in_a_folder_leave_out_its_dot_entries_only(tmp_path: Path) -> None:
+    folder = tmp_path / ".cache" / "submission"
+    for name in ("a.py", "sub/b.ipynb", ".ipynb_checkpoints/a-checkpoint.py", ".hidden.py"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("x = 1\n")
+    assert files_in(folder) == [folder / "a.py", folder / "sub" / "b.ipynb"]
