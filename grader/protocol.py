@@ -18,13 +18,16 @@ plain JSON where JSON can say them, and small tagged objects where it cannot:
 
 The grader decodes whatever a runner sends with :func:`decode_frame`, which
 refuses pickles, object arrays, unknown tags, oversized or deeply nested
-messages with :class:`~grader.errors.ProtocolError`. Nothing received is ever
-executed or unpickled.
+messages with :class:`~grader.errors.ProtocolError`, and whatever else goes
+wrong while it decodes as a ProtocolError too. Nothing received is ever executed
+or unpickled, and no size a message states is allocated before it is checked
+against a cap and against the bytes that actually came.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import io
 import json
 import math
@@ -38,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from grader.errors import ProtocolError
+from grader.text import display_text, valid_unicode
 
 MAGIC = b"TFG1"
 _HEADER = struct.Struct("!4sI")
@@ -45,9 +49,19 @@ _JSON_LEN = struct.Struct("!I")
 
 #: Largest frame either side accepts; bigger ones are refused before they are read.
 MAX_FRAME_BYTES = 64 * 1024 * 1024
+#: Largest JSON part of a frame: values travel as blobs, so the JSON is small but for text.
+MAX_JSON_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_ITEMS = 100_000
+#: Most elements one array may have (and bytes: no more than its frame holds).
+MAX_ARRAY_ELEMENTS = 16 * 1024 * 1024
 _ALLOWED_ARRAY_KINDS = frozenset("biufcSUMm")
+_INT_LIMIT = 2**63
+# The encoder never writes an integer past int64, so a longer digit string is refused
+# before Python spends quadratic time converting it.
+_MAX_INT_DIGITS = 20
+_MAX_HANDLE_TYPE = 200
+_MAX_HANDLE_REPR = 2000
 
 
 @dataclass(frozen=True)
@@ -163,6 +177,10 @@ def encode_frame(
     body = {key: encoder.encode(value) for key, value in message.items()}
     body["$blobs"] = [len(blob) for blob in encoder.blobs]
     document = json.dumps(body, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    if len(document) > MAX_JSON_BYTES:
+        raise ProtocolError(
+            f"message's JSON of {len(document)} bytes is over the {MAX_JSON_BYTES}-byte limit"
+        )
     payload = _JSON_LEN.pack(len(document)) + document + b"".join(encoder.blobs)
     if len(payload) > MAX_FRAME_BYTES:
         raise ProtocolError(
@@ -181,7 +199,9 @@ class _Decoder:
         self._items += 1
         if depth > MAX_DEPTH + 2 or self._items > MAX_ITEMS * 4:
             raise ProtocolError("message is nested too deeply or holds too many items")
-        if value is None or isinstance(value, (bool, int, float, str)):
+        if isinstance(value, str):
+            return valid_unicode(value)
+        if value is None or isinstance(value, (bool, int, float)):
             return value
         if isinstance(value, list):
             return [self.decode(item, depth + 1) for item in value]
@@ -199,15 +219,23 @@ class _Decoder:
         if tag == "$dict" and isinstance(body, list):
             return self._dict(body, depth)
         if tag == "$bytes" and isinstance(body, str):
-            return base64.b64decode(body, validate=True)
+            try:
+                return base64.b64decode(body, validate=True)
+            except (binascii.Error, ValueError):
+                raise ProtocolError("a $bytes value is not base64") from None
         if tag in ("$array", "$scalar", "$tensor"):
             array = self._array(body)
             if tag == "$scalar":
+                if array.ndim != 0:
+                    raise ProtocolError("a $scalar blob is not a 0-d array")
                 return array[()]
             return TensorValue(array) if tag == "$tensor" else array
         if tag == "$handle" and _is_index(body):
+            kind, text = value.get("type", "?"), value.get("repr", "")
+            if not (isinstance(kind, str) and isinstance(text, str)):
+                raise ProtocolError("a handle's type and repr are not text")
             return Handle(
-                body, str(value.get("type", "?"))[:200], str(value.get("repr", ""))[:2000]
+                body, display_text(kind, _MAX_HANDLE_TYPE), display_text(text, _MAX_HANDLE_REPR)
             )
         if tag == "$ref" and _is_index(body):
             return Ref(body)
@@ -229,18 +257,52 @@ class _Decoder:
         if not _is_index(index) or index >= len(self._blobs) or index in self._used:
             raise ProtocolError(f"array refers to a missing or reused blob {index!r}")
         self._used.add(index)
-        blob = self._blobs[index]
-        if not blob.startswith(b"\x93NUMPY"):
-            raise ProtocolError("array blob is not a valid .npy file (no NumPy magic)")
-        try:
-            array = np.lib.format.read_array(io.BytesIO(blob), allow_pickle=False)
-        except ValueError as error:
-            raise ProtocolError(f"array blob refused (pickled or object data): {error}") from None
-        except Exception as error:
-            raise ProtocolError(f"array blob is not a valid .npy file: {error}") from None
-        if not isinstance(array, np.ndarray) or array.dtype.kind not in _ALLOWED_ARRAY_KINDS:
-            raise ProtocolError("array blob holds a dtype that is not plain data")
-        return array
+        return _read_npy(self._blobs[index])
+
+
+def _read_npy(blob: bytes) -> np.ndarray[Any, Any]:
+    """Give the array in a ``.npy`` blob, its header checked before anything is allocated.
+
+    NumPy's own reader allocates what the header claims before it reads the data, so
+    a 100-byte blob claiming 10**9 floats would cost 8 GB: the claim is checked here
+    against the caps and against the bytes present, and only then is the data copied.
+    """
+    if not blob.startswith(b"\x93NUMPY"):
+        raise ProtocolError("array blob is not a valid .npy file (no NumPy magic)")
+    stream = io.BytesIO(blob)
+    try:
+        version = np.lib.format.read_magic(stream)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
+        else:
+            raise ProtocolError(f"array blob is .npy version {version}, not 1.0 or 2.0")
+    except ProtocolError:
+        raise
+    except Exception as error:
+        raise ProtocolError(f"array blob is not a valid .npy file: {error}") from None
+    if dtype.hasobject:
+        raise ProtocolError("array blob refused: it holds pickled or object data")
+    if dtype.kind not in _ALLOWED_ARRAY_KINDS or dtype.names is not None or dtype.subdtype:
+        raise ProtocolError(f"array blob holds {dtype}, a dtype that is not plain data")
+    if dtype.itemsize == 0:
+        raise ProtocolError(f"array blob holds zero-width items ({dtype})")
+    if len(shape) > MAX_DEPTH or not all(isinstance(n, int) and n >= 0 for n in shape):
+        raise ProtocolError(f"array blob has an impossible shape {shape!r}")
+    count = math.prod(shape)
+    if count > MAX_ARRAY_ELEMENTS:
+        raise ProtocolError(
+            f"array blob claims {count} elements, over the {MAX_ARRAY_ELEMENTS}-element limit"
+        )
+    offset = stream.tell()
+    if len(blob) - offset != count * dtype.itemsize:
+        raise ProtocolError(
+            f"array blob's data is {len(blob) - offset} bytes, not the size its header "
+            f"states ({count} x {dtype.itemsize})"
+        )
+    flat = np.frombuffer(blob, dtype=dtype, count=count, offset=offset)
+    return flat.reshape(shape, order="F" if fortran else "C").copy(order="K")
 
 
 def _is_index(value: Any) -> bool:
@@ -248,21 +310,48 @@ def _is_index(value: Any) -> bool:
 
 
 def decode_frame(payload: bytes) -> dict[str, Any]:
-    """Give the message in a frame's payload, or raise ProtocolError; executes nothing."""
+    """Give the message in a frame's payload, or raise ProtocolError; executes nothing.
+
+    Runs on the grader's side for what a runner sends: whatever the payload holds,
+    the only exception that leaves is ProtocolError.
+    """
+    try:
+        return _decode_frame(payload)
+    except ProtocolError:
+        raise
+    except (RecursionError, MemoryError) as error:
+        raise ProtocolError(f"message is too large or too deep ({type(error).__name__})") from None
+    except Exception as error:
+        raise ProtocolError(f"message is malformed ({type(error).__name__}: {error})") from None
+
+
+def _decode_frame(payload: bytes) -> dict[str, Any]:
     if len(payload) < _JSON_LEN.size:
         raise ProtocolError("frame too short")
     (json_len,) = _JSON_LEN.unpack_from(payload)
     end = _JSON_LEN.size + json_len
+    if json_len > MAX_JSON_BYTES:
+        raise ProtocolError(
+            f"frame's JSON of {json_len} bytes is over the {MAX_JSON_BYTES}-byte limit"
+        )
     if end > len(payload):
         raise ProtocolError("frame's JSON length runs past its end")
     try:
-        document = json.loads(payload[_JSON_LEN.size : end].decode("utf-8"))
+        document = json.loads(
+            payload[_JSON_LEN.size : end].decode("utf-8"),
+            parse_int=_json_int,
+            parse_constant=_json_constant,
+        )
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise ProtocolError(f"frame is not UTF-8 JSON: {error}") from None
     if not isinstance(document, dict):
         raise ProtocolError("frame's JSON is not an object")
     sizes = document.pop("$blobs", [])
-    if not isinstance(sizes, list) or not all(_is_index(size) for size in sizes):
+    if (
+        not isinstance(sizes, list)
+        or len(sizes) > MAX_ITEMS
+        or not all(_is_index(size) for size in sizes)
+    ):
         raise ProtocolError("frame's blob table is malformed")
     if end + sum(sizes) != len(payload):
         raise ProtocolError("frame's blobs do not add up to its length")
@@ -271,7 +360,20 @@ def decode_frame(payload: bytes) -> dict[str, Any]:
         blobs.append(payload[offset : offset + size])
         offset += size
     decoder = _Decoder(blobs)
-    return {str(key): decoder.decode(value) for key, value in document.items()}
+    return {valid_unicode(key): decoder.decode(value) for key, value in document.items()}
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS:
+        raise ProtocolError(f"an integer of {len(text)} digits is past the protocol's range")
+    value = int(text)
+    if not -_INT_LIMIT < value < _INT_LIMIT:
+        raise ProtocolError("an integer is past the protocol's 64-bit range")
+    return value
+
+
+def _json_constant(text: str) -> Any:
+    raise ProtocolError(f"{text} is not JSON (floats JSON cannot carry are tagged $f)")
 
 
 class Channel:

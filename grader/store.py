@@ -11,9 +11,11 @@ import json
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 from grader.errors import StoreError
 from grader.results import SubmissionResult
+from grader.text import escaped_surrogates, safe_text
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
@@ -72,12 +74,17 @@ class ResultsStore:
         """Whether this student's submission, unchanged, was already graded against this bank."""
         row = self._db.execute(
             "SELECT 1 FROM submissions WHERE student = ? AND sha256 = ? AND bank_version = ?",
-            (student, sha256, bank_version),
+            (escaped_surrogates(student), sha256, bank_version),
         ).fetchone()
         return row is not None
 
     def save(self, result: SubmissionResult) -> None:
-        """Commit one submission's result, replacing any earlier one for the same student."""
+        """Commit one submission's result, replacing any earlier one for the same student.
+
+        Any string is accepted: lone surrogates and control characters are replaced on
+        the way in (in names and paths escaped, so different names stay different).
+        """
+        result = storable(result)
         try:
             with self._db:
                 self._db.execute("DELETE FROM checks WHERE student = ?", (result.student,))
@@ -121,10 +128,44 @@ class ResultsStore:
 
     def results(self, students: list[str] | None = None) -> list[SubmissionResult]:
         """Every stored result (or those of ``students``), by student name."""
-        rows = self._db.execute("SELECT student, result FROM submissions ORDER BY student")
-        wanted = set(students) if students is not None else None
-        return [
-            SubmissionResult.from_json(json.loads(text))
-            for student, text in rows
-            if wanted is None or student in wanted
-        ]
+        rows = self._db.execute(
+            "SELECT student, path, sha256, bank_version, result FROM submissions ORDER BY student"
+        )
+        wanted = {escaped_surrogates(s) for s in students} if students is not None else None
+        return [_read_row(*row) for row in rows if wanted is None or row[0] in wanted]
+
+
+def storable(result: SubmissionResult) -> SubmissionResult:
+    """Give ``result`` with every string one that any UTF-8 writer and SQLite accept."""
+    return SubmissionResult.from_json(_clean(result.to_json()))
+
+
+#: Fields that name things: kept distinct (escaped) rather than replaced.
+_NAMES = frozenset({"student", "path"})
+
+
+def _clean(value: Any, key: str = "") -> Any:
+    if isinstance(value, str):
+        return escaped_surrogates(value) if key in _NAMES else safe_text(value)
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v, k if isinstance(k, str) else "") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(item) for item in value]
+    return value
+
+
+def _read_row(student: str, path: str, sha256: str, version: str, text: str) -> SubmissionResult:
+    # One row that cannot be read (an older or damaged store) is its student's problem
+    # alone: it comes back as an ungraded result saying so, and the rest are read.
+    try:
+        return SubmissionResult.from_json(json.loads(text))
+    except Exception as error:
+        return SubmissionResult(
+            student,
+            path,
+            "",
+            version,
+            (),
+            error=f"the results store holds an unreadable result for {student} "
+            f"({type(error).__name__}: {error}); grade this submission again",
+        )

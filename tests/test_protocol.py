@@ -188,3 +188,166 @@ def test_nothing_received_changes_the_process_environment() -> None:
     before = dict(os.environ)
     protocol.decode_frame(frame_with({"value": {"$dict": [["PATH", "/evil"]]}}))
     assert dict(os.environ) == before
+
+
+# -- whatever a runner sends, the grader meets only ProtocolError ----------------------
+
+
+def npy_header(descr: str, shape: tuple[int, ...]) -> bytes:
+    """A ``.npy`` 1.0 header claiming ``descr`` and ``shape``, whatever data follows it."""
+    header = repr({"descr": descr, "fortran_order": False, "shape": shape}).encode("latin1")
+    header += b" " * (-(len(header) + 11) % 64) + b"\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header
+
+
+def saved(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def raw_frame(body: bytes) -> bytes:
+    return struct.pack("!I", len(body)) + body
+
+
+@pytest.mark.parametrize(
+    ("document", "blobs", "why"),
+    [
+        ({"value": {"$bytes": "not base64!"}}, (), "base64"),
+        ({"value": {"$bytes": 12}}, (), "malformed"),
+        ({"value": {"$array": "0"}}, (np.lib.format.magic(1, 0),), "missing or reused"),
+        ({"value": {"$f": "1e999"}}, (), "malformed"),
+        ({"value": {"$tuple": "abc"}}, (), "malformed"),
+        ({"value": {"$handle": 1, "type": ["x"], "repr": {"$eval": 1}}}, (), "handle"),
+        ({"value": {"$scalar": 0}}, (npy_header("<i8", (2,)) + bytes(16),), "0-d"),
+        ({"value": {"$array": 0}}, (npy_header("|S0", (2_000_000_000,)) + bytes(128),), "zero"),
+        ({"value": {"$array": 0}}, (npy_header("<U0", (2_000_000_000,)),), "zero"),
+        ({"value": {"$array": 0}}, (npy_header("<f8", (10**9,)) + bytes(64),), "elements"),
+        ({"value": {"$array": 0}}, (npy_header("<f8", (10**6, 10**6)),), "elements"),
+        ({"value": {"$array": 0}}, (npy_header("<f8", (-1, 4)),), "shape"),
+        ({"value": {"$array": 0}}, (npy_header("<f8", (3,)) + bytes(16),), "size"),
+        ({"value": {"$array": 0}}, (npy_header("|V8", (1,)) + bytes(8),), "plain data"),
+        ({"value": {"$array": 0}}, (saved(np.zeros(1, dtype=[("a", "<f8")])),), "plain"),
+        ({"value": {"$array": 0}}, (b"\x93NUMPY\x09\x00" + bytes(32),), "npy"),
+    ],
+)
+def test_hostile_values_are_protocol_errors(
+    document: dict, blobs: tuple[bytes, ...], why: str
+) -> None:
+    with pytest.raises(ProtocolError, match=why):
+        protocol.decode_frame(frame_with(document, *blobs))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"value": ' + b"7" * 5000 + b', "$blobs": []}',
+        b'{"value": ' + b"9" * 30 + b', "$blobs": []}',
+        b'{"value": -' + b"9" * 19 + b', "$blobs": []}',
+        b'{"value": NaN, "$blobs": []}',
+        b'{"value": -Infinity, "$blobs": []}',
+        b'{"value": 1, "$blobs": {"0": 3}}',
+        b'{"value": 1, "$blobs": ["3"]}',
+        b'{"value": 1, "$blobs": [true]}',
+        b'{"value": 1, "$blobs": 7}',
+        b'{"value": 1, "$blobs": [' + b",".join([b"0"] * 200_001) + b"]}",
+        b"[1, 2]",
+        b'"text"',
+        b"",
+    ],
+)
+def test_malformed_documents_are_protocol_errors(body: bytes) -> None:
+    with pytest.raises(ProtocolError):
+        protocol.decode_frame(raw_frame(body))
+
+
+def test_an_array_over_the_element_cap_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(protocol, "MAX_ARRAY_ELEMENTS", 1000)
+    assert roundtrip({"v": np.zeros(1000, np.int8)})["v"].shape == (1000,)
+    frame = protocol.encode_frame({"v": np.zeros(1001, np.int8)})
+    with pytest.raises(ProtocolError, match="elements"):
+        protocol.decode_frame(frame[8:])
+
+
+def test_an_oversized_json_document_is_refused_on_both_sides(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(protocol, "MAX_JSON_BYTES", 1000)
+    with pytest.raises(ProtocolError, match="JSON"):
+        protocol.encode_frame({"v": "x" * 1000})
+    with pytest.raises(ProtocolError, match="JSON"):
+        protocol.decode_frame(raw_frame(json.dumps({"v": "x" * 1000, "$blobs": []}).encode()))
+
+
+def test_arrays_come_back_writable_and_equal_in_either_order() -> None:
+    array = np.asfortranarray(np.arange(12, dtype=">i4").reshape(3, 4))
+    back = roundtrip({"v": array})["v"]
+    np.testing.assert_array_equal(back, array)
+    back[0, 0] = 7
+    assert back.dtype == array.dtype
+
+
+def test_lone_surrogates_never_reach_the_grader() -> None:
+    body = b'{"v": ["\\ud800", {"$dict": [["\\udfff", "ok \\ud83d\\ude00"]]}], "$blobs": []}'
+    decoded = protocol.decode_frame(raw_frame(body))["v"]
+    assert decoded == ["\ufffd", {"\ufffd": "ok \U0001f600"}]
+
+
+def test_handle_names_are_capped_and_cleaned() -> None:
+    value = {"$handle": 3, "type": "Evil\x1b[2J\ud800" + "x" * 1000, "repr": "\x00r" * 5000}
+    handle = protocol.decode_frame(frame_with({"v": value}))["v"]
+    assert isinstance(handle, protocol.Handle)
+    assert len(handle.type) <= 200 and "\x1b" not in handle.type and "\ud800" not in handle.type
+    assert len(handle.repr) <= 2000 and "\x00" not in handle.repr
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["$f", "$tuple", "$dict", "$bytes", "$array", "$scalar", "$tensor"])
+            | st.sampled_from(["$handle", "$ref", "type", "repr", "x"]),
+            inner,
+            max_size=3,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@given(document=st.dictionaries(st.text(max_size=4), json_values, max_size=3), blob=st.binary())
+def test_any_json_document_is_decoded_or_refused_as_a_protocol_error(
+    document: dict, blob: bytes
+) -> None:
+    frame = frame_with(document, blob, np.lib.format.magic(1, 0) + blob)
+    try:
+        decoded = protocol.decode_frame(frame)
+    except ProtocolError:
+        return
+    assert isinstance(decoded, dict)
+
+
+@given(payload=st.binary(max_size=200))
+def test_any_bytes_are_decoded_or_refused_as_a_protocol_error(payload: bytes) -> None:
+    try:
+        decoded = protocol.decode_frame(payload)
+    except ProtocolError:
+        return
+    assert isinstance(decoded, dict)
+
+
+def test_hostile_frames_are_refused_quickly() -> None:
+    import time
+
+    frames = [
+        raw_frame(b'{"value": ' + b"7" * 5000 + b', "$blobs": []}'),
+        frame_with({"v": {"$array": 0}}, npy_header("|S0", (2_000_000_000,)) + bytes(128)),
+        frame_with({"v": {"$array": 0}}, npy_header("<f8", (4 * 10**9,)) + bytes(64)),
+        raw_frame(b'{"v": ' + b"[" * 100_000 + b"]" * 100_000 + b', "$blobs": []}'),
+    ]
+    started = time.perf_counter()
+    for frame in frames:
+        with pytest.raises(ProtocolError):
+            protocol.decode_frame(frame)
+    assert time.perf_counter() - started < 1.0

@@ -79,3 +79,63 @@ def test_an_unopenable_store_says_what_to_do(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(StoreError, match="writable"):
         ResultsStore(blocker / "r.sqlite")
+
+
+def hostile_result(student: str = "mallory\udcff") -> SubmissionResult:
+    """A result carrying lone surrogates and controls in every text a submission can reach."""
+    bad = "\ud800 \udfff\x00\x1b[31m"
+    check = CheckOutcome(
+        "one_hot" + bad,
+        "test_public::test_x" + bad,
+        Message("제목" + bad, "title" + bad),
+        "public",
+        "failed",
+        0.0,
+        2.0,
+        Message("틀림" + bad, "wrong" + bad),
+        "diagnosis" + bad,
+    )
+    return SubmissionResult(
+        student,
+        f"{student}.ipynb",
+        "abc",
+        "v1",
+        (ExerciseResult("one_hot", True, (check,)),),
+        cells=(CellRun(1, "one_hot", "error", stdout=bad, ename=bad, evalue=bad, traceback=bad),),
+        error="could not read" + bad,
+        notices=(bad,),
+        runner_status=bad,
+        timings={bad: 1.0},
+    )
+
+
+def test_a_result_with_lone_surrogates_anywhere_is_saved_and_read_back(tmp_path: Path) -> None:
+    with ResultsStore(tmp_path / "r.sqlite") as store:
+        store.save(hostile_result())
+        store.save(hostile_result("mallory\udcfe"))
+        store.save(result("kim", 2.0))
+        assert store.is_current("mallory\udcff", "abc", "v1")
+        back = store.results()
+    assert len(back) == 3
+    import json
+
+    for stored in back:
+        json.dumps(stored.to_json(), ensure_ascii=False).encode("utf-8")
+    kim, mallory, other = back
+    assert kim == result("kim", 2.0)
+    assert mallory.student != other.student
+    assert mallory.cells[0].stdout.startswith("\ufffd")
+    assert mallory.exercises[0].checks[0].message is not None
+    assert "\x00" not in mallory.exercises[0].checks[0].message.en
+
+
+def test_a_stored_row_that_cannot_be_read_is_that_students_alone(tmp_path: Path) -> None:
+    with ResultsStore(tmp_path / "r.sqlite") as store:
+        store.save(result("kim", 2.0))
+        store.save(result("lee", 1.0))
+    with sqlite3.connect(tmp_path / "r.sqlite") as db:
+        db.execute("UPDATE submissions SET result = '{\"student\": 3}' WHERE student = 'lee'")
+    with ResultsStore(tmp_path / "r.sqlite") as store:
+        kim, lee = store.results()
+    assert kim == result("kim", 2.0)
+    assert lee.student == "lee" and lee.error is not None and "results store" in lee.error
