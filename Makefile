@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	$(VENV)/bin/grader batch samples/class --out $(OUT) --timeout 20
+	$(VENV)/bin/grader batch samples/class --out $(OUT)
 	@echo "Open $(OUT)/index.html in a browser."
 
 # The report tests drive Debian's Chromium (never a downloaded browser build) and need a

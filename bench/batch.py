@@ -153,7 +153,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     bank = load_bank(ROOT)
-    options = GradingOptions(limits=Limits(wall_seconds=60, cell_seconds=CELL_SECONDS))
+    options = GradingOptions(limits=Limits(cpu_seconds=CELL_SECONDS))
     with tempfile.TemporaryDirectory() as scratch:
         folder, out = Path(scratch) / "class", Path(scratch) / "out"
         folder.mkdir()

@@ -39,7 +39,7 @@ def main() -> None:
     bank = load_bank(ROOT)
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "sample"
-        limits = Limits(wall_seconds=60, cell_seconds=10)
+        limits = Limits(cpu_seconds=10)
         run_batch(bank, ROOT / "samples" / "class", out, GradingOptions(limits=limits))
         with ResultsStore(out / "results.sqlite") as store:
             graded = store.results()

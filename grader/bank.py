@@ -38,6 +38,10 @@ class Exercise:
     public_checks: tuple[Path, ...]
     hidden_checks: tuple[Path, ...]
     solution: Path | None
+    #: CPU and wall seconds its section needs at least (``[limits]`` in exercise.toml),
+    #: for exercises that train; None takes the grader's budget.
+    cpu_seconds: float | None = None
+    wall_seconds: float | None = None
 
     def statement(self, language: str) -> str:
         path = self.folder / f"statement.{language}.md"
@@ -100,6 +104,13 @@ def _load_exercise(folder: Path, solution_folder: Path, with_solutions: bool) ->
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise BankError(f"{folder / 'exercise.toml'} is not valid TOML: {error}") from None
     title = meta.get("title", {})
+    limits = meta.get("limits", {})
+    budgets = {}
+    for name in ("cpu_seconds", "wall_seconds"):
+        value = limits.get(name)
+        if value is not None and not (isinstance(value, (int, float)) and value > 0):
+            raise BankError(f"{folder / 'exercise.toml'}: limits.{name} must be a positive number")
+        budgets[name] = float(value) if value is not None else None
     hidden: tuple[Path, ...] = ()
     solution = None
     if with_solutions and solution_folder.is_dir():
@@ -114,6 +125,7 @@ def _load_exercise(folder: Path, solution_folder: Path, with_solutions: bool) ->
         public_checks=tuple(sorted(folder.glob("test_*.py"))),
         hidden_checks=hidden,
         solution=solution,
+        **budgets,
     )
 
 

@@ -36,30 +36,17 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="run the public checks on your work")
     check.add_argument("file", type=Path, help="your notebook (.ipynb) or module (.py)")
     check.add_argument("--lang", choices=["ko", "en"], default="ko")
-    check.add_argument(
-        "--timeout",
-        type=float,
-        default=120.0,
-        help="seconds the whole submission may run (default 120)",
-    )
+    _add_budget(check)
 
     batch = commands.add_parser("batch", help="grade a whole class folder")
     batch.add_argument("folder", type=Path, help="folder of <student>.ipynb/.py or <student>/")
     batch.add_argument("--out", type=Path, required=True, help="where results and reports go")
     batch.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
-    batch.add_argument(
-        "--timeout", type=float, default=120.0, help="seconds each submission may run (default 120)"
-    )
+    _add_budget(batch)
     batch.add_argument(
         "--cluster",
         metavar="ADDRESS",
         help="grade on a Dask distributed cluster (scheduler address, e.g. tcp://host:8786)",
-    )
-    batch.add_argument(
-        "--cell-timeout",
-        type=float,
-        default=None,
-        help="seconds one cell or call may run (default: half of --timeout, at most 60)",
     )
     batch.add_argument(
         "--lang",
@@ -81,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="prove every check of the bank sound")
     validate.add_argument("exercises", nargs="*", help="only these exercise ids")
-    validate.add_argument("--timeout", type=float, default=120.0)
+    _add_budget(validate)
     return parser
 
 
@@ -107,8 +94,7 @@ def _add_ci(commands: Any) -> None:
     )
     ci.add_argument("--never-fail", action="store_true", help="exit 0 whatever the score")
     ci.add_argument("--lang", choices=["ko", "en"], default="ko")
-    ci.add_argument("--timeout", type=float, default=120.0)
-    ci.add_argument("--cell-timeout", type=float, default=None)
+    _add_budget(ci)
 
 
 def _add_export(commands: Any) -> None:
@@ -138,24 +124,58 @@ def _add_gradescope(commands: Any) -> None:
     actions = gradescope.add_subparsers(dest="action", required=True)
     bundle = actions.add_parser("bundle", help="write setup.sh, run_autograder and the zip")
     bundle.add_argument("--out", type=Path, required=True)
-    bundle.add_argument("--timeout", type=float, default=120.0)
+    _add_budget(bundle)
     bundle.add_argument("--lang", choices=["ko", "en"], default="ko")
     bundle.add_argument("--hidden-visibility", choices=VISIBILITIES, default="after_published")
     run = actions.add_parser("grade", help="grade one submission folder (run_autograder)")
     run.add_argument("submission", type=Path, help="the folder Gradescope unpacked it into")
     run.add_argument("--results", type=Path, required=True, help="where results.json goes")
-    run.add_argument("--timeout", type=float, default=120.0)
+    _add_budget(run)
     run.add_argument("--lang", choices=["ko", "en"], default="ko")
     run.add_argument("--hidden-visibility", choices=VISIBILITIES, default="after_published")
 
 
-def _limits(timeout: float, cell_timeout: float | None = None) -> Limits:
-    """Limits for a submission. By default a cell gets at most half of the whole run, so
-    that an endless loop in one cell leaves time for the cells after it."""
-    cell = cell_timeout if cell_timeout is not None else min(timeout / 2, 60.0)
-    if not 0 < cell <= timeout:
-        raise GraderError(f"--cell-timeout must be between 0 and --timeout ({timeout:g} s)")
-    return Limits(wall_seconds=timeout, cell_seconds=cell, cpu_seconds=int(timeout * 2) + 10)
+def _add_budget(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--timeout",
+        type=float,
+        default=Limits.cpu_seconds,
+        metavar="SECONDS",
+        help="CPU seconds each exercise's cells and checks may use, whatever the machine's "
+        "load (default %(default)g; an exercise.toml may ask for more)",
+    )
+    command.add_argument(
+        "--wall-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="wall-clock seconds an exercise may take, a backstop against code that waits "
+        f"without computing (default: {_WALL_FACTOR} times --timeout, at least "
+        f"{Limits.wall_seconds:g})",
+    )
+
+
+_WALL_FACTOR = 5
+#: The whole submission may use this many sections' worth of time.
+_TOTAL_FACTOR = 15
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    """Limits for a submission from ``--timeout`` and ``--wall-timeout``."""
+    cpu = float(args.timeout)
+    if not 0 < cpu < 1e6:
+        raise GraderError(f"--timeout must be a positive number of seconds, not {cpu:g}")
+    wall = args.wall_timeout
+    if wall is None:
+        wall = max(Limits.wall_seconds, _WALL_FACTOR * cpu)
+    elif not 0 < wall < 1e6:
+        raise GraderError(f"--wall-timeout must be a positive number of seconds, not {wall:g}")
+    return Limits(
+        cpu_seconds=cpu,
+        wall_seconds=float(wall),
+        total_cpu_seconds=max(Limits.total_cpu_seconds, _TOTAL_FACTOR * cpu),
+        total_wall_seconds=max(Limits.total_wall_seconds, _TOTAL_FACTOR * float(wall)),
+    )
 
 
 def _check(args: argparse.Namespace, console: Console) -> int:
@@ -166,7 +186,7 @@ def _check(args: argparse.Namespace, console: Console) -> int:
         raise GraderError(f"{args.file} does not exist; give the path of your notebook or .py file")
     root = args.bank or find_bank_root(args.file.parent, Path.cwd())
     bank = load_bank(root, with_solutions=False)
-    options = GradingOptions(limits=_limits(args.timeout), hidden=False, answered_only=True)
+    options = GradingOptions(limits=_limits(args), hidden=False, answered_only=True)
     lang: Language = args.lang
     with console.status("TensorFlow …"), Grader(bank, options) as grader:
         result = grader.grade_file(args.file)
@@ -186,7 +206,7 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
     if args.jobs < 1:
         raise GraderError("--jobs must be at least 1")
     bank = load_bank(args.bank or find_bank_root())
-    options = GradingOptions(limits=_limits(args.timeout, args.cell_timeout))
+    options = GradingOptions(limits=_limits(args))
     started = time.perf_counter()
     columns = (
         TextColumn("{task.description}"),
@@ -228,7 +248,7 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
     bank = load_bank(args.bank or find_bank_root())
     for exercise_id in args.exercises:
         bank.get(exercise_id)
-    options = GradingOptions(limits=_limits(args.timeout), answered_only=True)
+    options = GradingOptions(limits=_limits(args), answered_only=True)
     table = Table(title=f"bank {bank.version}", title_justify="left")
     for column in ("exercise", "variant", "points", "sound", "problem"):
         table.add_column(column, justify="right" if column == "points" else "left")
@@ -280,7 +300,7 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
     hidden = any(e.hidden_checks for e in bank.exercises)
     selection = github.select(workflow, args.paths, everything=args.all)
     options = GradingOptions(
-        limits=_limits(args.timeout, args.cell_timeout),
+        limits=_limits(args),
         hidden=hidden,
         hidden_paths=(str(workflow.workspace),),
     )
@@ -382,7 +402,7 @@ def _gradescope_grade(args: argparse.Namespace) -> int:
         else:
             # The runner sees neither the submission folder nor where the grade is written.
             hidden = (str(args.submission.resolve()), str(args.results.resolve().parent))
-            options = GradingOptions(limits=_limits(args.timeout), hidden_paths=hidden)
+            options = GradingOptions(limits=_limits(args), hidden_paths=hidden)
             with Grader(bank, options) as warm:
                 results = warm.grade_answers(chosen)
                 notes = (*passed_over, *warm.notices)
@@ -391,6 +411,11 @@ def _gradescope_grade(args: argparse.Namespace) -> int:
             )
     except GraderError as error:
         document = gradescope.failure_document(f"The autograder could not grade this: {error}")
+    except Exception as error:
+        # A fault in the grader itself: the student still gets a results.json saying so.
+        document = gradescope.failure_document(
+            f"The autograder could not grade this: {type(error).__name__}: {error}"
+        )
     write_atomically(args.results, json.dumps(document, ensure_ascii=False, indent=1))
     return 0
 

@@ -23,7 +23,7 @@ from grader.bank import Bank, Exercise
 from grader.errors import BankError, GraderError, RunnerGone, SubmissionError, ZygoteError
 from grader.plugin import CheckPlugin, NotAnswered, NotRun, register_hypothesis_profile
 from grader.reference import ReferenceSolutions
-from grader.remote import RunnerSession, StudentNamespace
+from grader.remote import RunnerSession, SectionBudget, StudentNamespace
 from grader.results import (
     CellRun,
     CheckOutcome,
@@ -96,7 +96,7 @@ class Grader:
         session: RunnerSession | None = None
         unavailable = None
         try:
-            session = RunnerSession(self.zygote, self._confinement)
+            session = RunnerSession(self.zygote, self._confinement, self.budget_for)
         except (ZygoteError, RunnerGone) as error:
             unavailable = f"the runner could not start: {error}"
         forked = time.perf_counter()
@@ -112,6 +112,18 @@ class Grader:
                 runner_status = session.close()
                 self._notice_once(session.missing_protections)
         return run.result(runner_status, started, forked)
+
+    def budget_for(self, section: str | None) -> SectionBudget:
+        """The time one section may use: the grader's budget, or more where the exercise
+        asks for more in its exercise.toml."""
+        limits = self.options.limits
+        exercise = next((e for e in self.bank.exercises if e.id == section), None)
+        if exercise is None:
+            return SectionBudget(limits.cpu_seconds, limits.wall_seconds)
+        return SectionBudget(
+            max(limits.cpu_seconds, exercise.cpu_seconds or 0.0),
+            max(limits.wall_seconds, exercise.wall_seconds or 0.0),
+        )
 
     def _notice_once(self, missing: list[str]) -> None:
         for sentence in missing:
@@ -198,6 +210,7 @@ class _SubmissionRun:
         self._run_chunks_until(self.position(exercise))
         if self.session.gone is not None:
             raise self.session.gone
+        self.session.enter_section(exercise)
         return StudentNamespace(self.session, exercise, self._trouble_in(exercise))
 
     def _trouble_in(self, exercise: str) -> str | None:
@@ -264,6 +277,7 @@ class _SubmissionRun:
             notices=tuple(self.notices),
             runner_status=runner_status,
             seconds=time.perf_counter() - started,
+            overruns=tuple(self.session.overruns) if self.session is not None else (),
             timings={
                 "start": forked - started,
                 "cells": sum(cell.seconds for cell in self.cells),
@@ -285,9 +299,20 @@ class _SubmissionRun:
 
 
 def _run_pytest(paths: list[str], rootdir: Path, plugin: CheckPlugin) -> int | pytest.ExitCode:
-    """Run pytest on the check files with the plugin, quietly, as in a clean environment."""
+    """Run pytest on the check files with the plugin, quietly, as in a clean environment.
+
+    Nothing but the bank's check files and the grader's own plugins is imported: pytest
+    would otherwise import a ``conftest.py`` from every folder above the check files (a
+    student's repository root in ``grader ci``, where the bank is the student's tree),
+    read an ini file or ``PYTEST_ADDOPTS``, and load every plugin an installed
+    distribution declares, which a student's folder on ``sys.path`` can do.
+    """
     args = [
         *paths,
+        "--noconftest",
+        # Autoloading is off; hypothesis's own plugin is the grader's, so it loads by name.
+        "-p",
+        "_hypothesis_pytestplugin",
         "-p",
         "no:cacheprovider",
         "-p",
@@ -305,5 +330,19 @@ def _run_pytest(paths: list[str], rootdir: Path, plugin: CheckPlugin) -> int | p
         "ignore::DeprecationWarning",
     ]
     sink = io.StringIO()
-    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        return pytest.main(args, plugins=[plugin])
+    clean = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None, "PYTEST_PLUGINS": None}
+    saved = {name: os.environ.get(name) for name in clean}
+    try:
+        for name, value in clean.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            return pytest.main(args, plugins=[plugin])
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -9,32 +9,116 @@ killed, and every later request fails fast with :class:`~grader.errors.RunnerGon
 from __future__ import annotations
 
 import contextlib
+import select
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
 from grader import protocol
+from grader.cgroup import ProcessTreeMeter, RunnerCgroup
 from grader.errors import ProtocolError, RunnerGone, StudentError
-from grader.results import CellRun, CellStatus
+from grader.results import CellRun, CellStatus, Overrun
 from grader.sandbox import Confinement
+from grader.text import TextBudget, display_text
 from grader.zygote import RunnerProcess, Zygote, describe_status
 
-_GRACE_SECONDS = 3.0
 _STARTUP_SECONDS = 60.0
+#: How far past its budget a runner may go before the grader kills it: time for the
+#: runner's own interrupt to land and for its answer to be written.
+_CPU_GRACE = 3.0
+_WALL_GRACE = 5.0
+_POLL_SECONDS = 0.1
+#: What the meter may read short of a budget the runner's own timer has reached.
+_SLACK = 0.05
+
+
+class _OverBudget(Exception):
+    """The runner went past its budget and its grace without answering."""
+
+
+@dataclass(frozen=True)
+class SectionBudget:
+    """The CPU and wall seconds one exercise section may use."""
+
+    cpu_seconds: float
+    wall_seconds: float
+
+
+@dataclass
+class _Usage:
+    cpu: float = 0.0
+    wall: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Allowance:
+    """Seconds left to the current section, and the budget (name, size) behind each."""
+
+    cpu: float
+    wall: float
+    cpu_limit: tuple[str, float]
+    wall_limit: tuple[str, float]
 
 
 class RunnerSession:
-    """One submission's runner, from fork to exit, as the grader drives it."""
+    """One submission's runner, from fork to exit, as the grader drives it.
 
-    def __init__(self, zygote: Zygote, confinement: Confinement) -> None:
+    Time is charged to the section being graded (:meth:`enter_section`): its cells and
+    the calls its checks make. CPU is read from the runner's control group, or from
+    ``/proc`` where there is none, never from what the runner says.
+    """
+
+    def __init__(
+        self,
+        zygote: Zygote,
+        confinement: Confinement,
+        budget_for: Callable[[str | None], SectionBudget] | None = None,
+    ) -> None:
         self._zygote = zygote
         self._limits = confinement.limits
-        self._process: RunnerProcess = zygote.fork_runner(confinement)
+        self._budget_for = budget_for or self._default_budget
+        self._cgroup = RunnerCgroup.create(
+            memory_bytes=self._limits.memory_mb * 2**20, processes=self._limits.processes
+        )
+        if self._cgroup is not None:
+            confinement = replace(confinement, cgroup=tuple(self._cgroup.join_files))
+        try:
+            self._process: RunnerProcess = zygote.fork_runner(confinement)
+        except BaseException:
+            if self._cgroup is not None:
+                self._cgroup.remove()
+            raise
+        self._meter: RunnerCgroup | ProcessTreeMeter = self._cgroup or ProcessTreeMeter(
+            self._process.pid
+        )
         self._channel = protocol.Channel(self._process.sock)
-        self._deadline = time.monotonic() + self._limits.wall_seconds
+        self._section: str | None = None
+        self._used: dict[str | None, _Usage] = {}
+        self._total = _Usage()
         self.gone: RunnerGone | None = None
         self.exit_status: int | None = None
-        ready = self._exchange(None, timeout=_STARTUP_SECONDS)
-        self.missing_protections: list[str] = list(ready.get("missing", []))
+        #: Every budget the submission ran out of, in the order it happened.
+        self.overruns: list[Overrun] = []
+        self._cell: int | None = None
+        self._stdout = TextBudget(self._limits.output_bytes)
+        self._error_text = TextBudget(self._limits.output_bytes)
+        ready = self._exchange(None, startup=True)
+        self.missing_protections: list[str] = _protections(ready)
+        if self._cgroup is None:
+            self.missing_protections.append(
+                "a control group per runner (not root, or no writable cgroup): CPU is "
+                "counted through /proc and memory is capped per process"
+            )
+
+    def _default_budget(self, _section: str | None) -> SectionBudget:
+        return SectionBudget(self._limits.cpu_seconds, self._limits.wall_seconds)
+
+    def enter_section(self, section: str | None) -> None:
+        """Charge what follows to ``section`` (an exercise id; None is the preamble)."""
+        self._section = section
 
     # -- life cycle -------------------------------------------------------
 
@@ -44,6 +128,8 @@ class RunnerSession:
             with contextlib.suppress(OSError):
                 self._channel.send(protocol.encode_frame({"op": "exit"}))
         self.exit_status = self._zygote.wait(self._process, timeout=2.0)
+        if self._cgroup is not None:
+            self._cgroup.remove()
         if self.gone is not None:
             return f"{self.gone} ({describe_status(self.exit_status)})"
         return describe_status(self.exit_status)
@@ -53,18 +139,90 @@ class RunnerSession:
         # be read, so it is not killed; close() collects it (killing after a short wait).
         if reason != "exited":
             self._zygote.kill(self._process)
+            if self._cgroup is not None:
+                self._cgroup.kill_all()
+        if self._cgroup is not None and self._cgroup.hit_memory_limit():
+            reason = "memory"
+            message = f"the runner passed its {self._limits.memory_mb} MiB memory limit"
         self.gone = RunnerGone(message, reason=reason)
         return self.gone
+
+    # -- budgets ----------------------------------------------------------
+
+    def _allowance(self) -> _Allowance:
+        """What the current section may still use, within the submission's totals."""
+        budget = self._budget_for(self._section)
+        used = self._used.setdefault(self._section, _Usage())
+        cpu = min(
+            (budget.cpu_seconds - used.cpu, "cpu", budget.cpu_seconds),
+            (
+                self._limits.total_cpu_seconds - self._total.cpu,
+                "total-cpu",
+                self._limits.total_cpu_seconds,
+            ),
+        )
+        wall = min(
+            (budget.wall_seconds - used.wall, "wall", budget.wall_seconds),
+            (
+                self._limits.total_wall_seconds - self._total.wall,
+                "total-wall",
+                self._limits.total_wall_seconds,
+            ),
+        )
+        return _Allowance(cpu[0], wall[0], (cpu[1], cpu[2]), (wall[1], wall[2]))
+
+    def _charge(self, cpu: float, wall: float) -> None:
+        used = self._used.setdefault(self._section, _Usage())
+        used.cpu += cpu
+        used.wall += wall
+        self._total.cpu += cpu
+        self._total.wall += wall
+
+    def _record(self, limit: tuple[str, float]) -> Overrun:
+        overrun = Overrun(self._section, self._cell, limit[0], limit[1])
+        last = self.overruns[-1] if self.overruns else None
+        if last is None or (last.exercise, last.limit) != (overrun.exercise, overrun.limit):
+            self.overruns.append(overrun)
+        return overrun
+
+    def _spent(self) -> Overrun | None:
+        """The budget the current section has used up, by the grader's own meter, if any."""
+        allowance = self._allowance()
+        if allowance.cpu <= _SLACK:
+            return self._record(allowance.cpu_limit)
+        if allowance.wall <= _SLACK:
+            return self._record(allowance.wall_limit)
+        return None
 
     # -- requests ---------------------------------------------------------
 
     def run_cell(self, cell: int, exercise: str | None, source: str) -> CellRun:
         """Run one chunk of the submission; a runner that dies gives a 'crashed' run."""
+        self.enter_section(exercise)
+        self._cell = cell
+        try:
+            return self._within_budgets(self._run_cell(cell, exercise, source))
+        finally:
+            self._cell = None
+
+    def _within_budgets(self, run: CellRun) -> CellRun:
+        # The runner caps its output, but a submission can replace the runner's own code:
+        # the grader cuts each cell's text, and the whole submission's, whatever it says.
+        return replace(
+            run,
+            stdout=self._stdout.take(run.stdout, self._limits.output_bytes),
+            ename=display_text(run.ename, _MAX_ENAME),
+            evalue=self._error_text.take(run.evalue, _MAX_EVALUE),
+            traceback=self._error_text.take(run.traceback, _MAX_TRACEBACK),
+        )
+
+    def _run_cell(self, cell: int, exercise: str | None, source: str) -> CellRun:
         started = time.perf_counter()
         try:
-            value = self._exchange(
-                {"op": "run", "source": source}, timeout=self._limits.cell_seconds
-            )
+            value = self._exchange({"op": "run", "source": source})
+        except StudentError as refused:
+            # Nothing left of the section's budget: the cell is not sent at all.
+            return CellRun(cell, exercise, "timeout", ename=refused.ename, evalue=refused.evalue)
         except RunnerGone as gone:
             ended: CellStatus = "timeout" if gone.reason == "timeout" else "crashed"
             return CellRun(
@@ -79,15 +237,23 @@ class RunnerSession:
             raise self._kill("the runner's answer to a cell was not a record", "protocol")
         reported = value.get("error")
         error: dict[str, Any] = reported if isinstance(reported, dict) else {}
-        status = value.get("status")
-        if status not in ("ok", "error", "timeout"):
-            raise self._kill(f"the runner reported an unknown cell status {status!r}", "protocol")
-        if status == "timeout":
+        reported_status = value.get("status")
+        if reported_status not in ("ok", "error", "timeout"):
+            message = f"the runner reported an unknown cell status {reported_status!r}"
+            raise self._kill(message, "protocol")
+        status: CellStatus = reported_status
+        spent = self._spent() if status in ("timeout", "error") else None
+        if spent is not None:
+            status = "timeout"
             error = {
                 "ename": "TimeoutError",
-                "evalue": f"the cell ran past its {self._limits.cell_seconds:g} s time limit",
-                "traceback": "",
+                "evalue": spent.describe(),
+                "traceback": _text(error.get("traceback")),
             }
+        elif status == "timeout":
+            # The runner says it timed out, but the grader measured no budget used up:
+            # whatever raised, it was the submission's own doing.
+            status = "error"
         return CellRun(
             cell=cell,
             exercise=exercise,
@@ -101,39 +267,81 @@ class RunnerSession:
 
     def request(self, op: str, **fields: Any) -> Any:
         """Ask the runner for something; give the answer as grader-side values."""
-        return self._to_local(
-            self._exchange({"op": op, **fields}, timeout=self._limits.cell_seconds)
-        )
+        return self._to_local(self._exchange({"op": op, **fields}))
 
-    def _exchange(self, message: dict[str, Any] | None, *, timeout: float) -> Any:
+    def _exchange(self, message: dict[str, Any] | None, *, startup: bool = False) -> Any:
         if self.gone is not None:
             raise self.gone
-        remaining = self._deadline - time.monotonic()
-        limit = min(timeout + _GRACE_SECONDS, remaining)
-        if limit <= 0:
-            raise self._kill("the submission used up its wall-clock time limit", "timeout")
+        if startup:
+            allowance = _Allowance(
+                _STARTUP_SECONDS, _STARTUP_SECONDS, ("startup", 60.0), ("startup", 60.0)
+            )
+        else:
+            allowance = self._allowance()
+            if allowance.cpu <= _SLACK or allowance.wall <= _SLACK:
+                spent = self._spent()
+                assert spent is not None
+                if spent.limit.startswith("total"):
+                    raise self._kill(spent.describe(), "timeout")
+                raise StudentError("TimeoutError", spent.describe())
+        cpu_before, wall_before = self._meter.cpu_seconds(), time.monotonic()
         try:
             if message is not None:
-                self._channel.send(protocol.encode_frame(message))
-            reply = self._channel.receive(timeout=limit)
+                budget = {"cpu": allowance.cpu, "wall": allowance.wall}
+                self._channel.send(protocol.encode_frame({**message, "budget": budget}))
+            over = self._await_reply(cpu_before, wall_before, allowance)
+            if over is not None:
+                raise self._kill(f"{self._record(over).describe()}, and did not stop", "timeout")
+            waited = time.monotonic() - wall_before
+            reply = self._channel.receive(timeout=max(allowance.wall + _WALL_GRACE - waited, 1.0))
         except TimeoutError:
-            raise self._kill(f"the runner did not answer within {limit:.0f} s", "timeout") from None
+            if startup:
+                late = f"the runner did not start within {_STARTUP_SECONDS:.0f} s"
+                raise self._kill(late, "timeout") from None
+            overrun = self._record(allowance.wall_limit)
+            raise self._kill(f"{overrun.describe()}, and did not stop", "timeout") from None
         except EOFError:
             raise self._kill("the runner exited", "exited") from None
         except ProtocolError as error:
             raise self._kill(f"the runner sent a malformed message: {error}", "protocol") from None
         except OSError as error:
             raise self._kill(f"the runner's connection broke: {error}", "exited") from None
+        finally:
+            if not startup:
+                self._charge(self._meter.cpu_seconds() - cpu_before, time.monotonic() - wall_before)
         if reply.get("ok") is True:
             return reply.get("value")
         failure = reply.get("error")
         if reply.get("ok") is False and isinstance(failure, dict):
+            ename, evalue = _text(failure.get("ename")), _text(failure.get("evalue"))
+            spent = None if startup else self._spent()
+            if spent is not None:
+                ename, evalue = "TimeoutError", spent.describe()
             raise StudentError(
-                _text(failure.get("ename")),
-                _text(failure.get("evalue")),
-                _text(failure.get("traceback")),
+                display_text(ename, _MAX_ENAME),
+                display_text(evalue, _MAX_EVALUE),
+                _text(failure.get("traceback"), _MAX_TRACEBACK),
             )
         raise self._kill("the runner's answer has neither a value nor an error", "protocol")
+
+    def _await_reply(
+        self, cpu_before: float, wall_before: float, allowance: _Allowance
+    ) -> tuple[str, float] | None:
+        """Wait until the runner's reply starts to arrive, watching what it consumes; give
+        the budget it overran past its grace without answering, if it did.
+
+        The runner interrupts itself at its budget; one that does not (it blocks the
+        signal, or its children compute) is stopped here.
+        """
+        sock = self._channel.sock
+        while True:
+            readable, _, _ = select.select([sock], [], [], _POLL_SECONDS)
+            if readable:
+                return None
+            if self._meter.cpu_seconds() - cpu_before > allowance.cpu + _CPU_GRACE:
+                return allowance.cpu_limit
+            if time.monotonic() - wall_before > allowance.wall + _WALL_GRACE:
+                return allowance.wall_limit
 
     def _to_local(self, value: Any) -> Any:
         if isinstance(value, protocol.Handle):
@@ -149,11 +357,44 @@ class RunnerSession:
         return value
 
 
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+#: Most characters kept of one field of the runner's answers, before finer caps apply.
+_MAX_TEXT = 1024 * 1024
+_MAX_ENAME = 200
+_MAX_EVALUE = 4000
+_MAX_TRACEBACK = 32 * 1024
+#: Most elements of a tensor rebuilt in the grader; strings cost TensorFlow far more
+#: per element than their bytes (an object each), so they have a lower cap.
+MAX_TENSOR_ELEMENTS = 16 * 1024 * 1024
+MAX_STRING_TENSOR_ELEMENTS = 1024 * 1024
+_TENSOR_KINDS = frozenset("biufcSU")
+
+
+def _text(value: Any, limit: int = _MAX_TEXT) -> str:
+    """Give a text field of the runner's answer made safe: see :func:`grader.text.display_text`."""
+    return display_text(value, limit)
+
+
+def _protections(ready: Any) -> list[str]:
+    missing = ready.get("missing") if isinstance(ready, dict) else None
+    if not isinstance(missing, list):
+        return []
+    return [display_text(item, 500) for item in missing[:20] if isinstance(item, str)]
 
 
 def _as_tensor(array: Any) -> Any:
+    """Give a runner's tensor value as a grader-side tensor, once it is known to be data of a
+    size TensorFlow can hold; raise ProtocolError otherwise."""
+    if not isinstance(array, np.ndarray) or array.dtype.kind not in _TENSOR_KINDS:
+        kind = getattr(getattr(array, "dtype", None), "kind", type(array).__name__)
+        raise ProtocolError(f"the runner's tensor value is not a plain array ({kind})")
+    if array.dtype.itemsize == 0:
+        # A zero-width string dtype claims any number of elements in no bytes at all.
+        raise ProtocolError(f"the runner's tensor value has zero-width items ({array.dtype})")
+    cap = MAX_STRING_TENSOR_ELEMENTS if array.dtype.kind in "SU" else MAX_TENSOR_ELEMENTS
+    if array.size > cap:
+        raise ProtocolError(
+            f"the runner's tensor value has {array.size} elements, over the {cap}-element limit"
+        )
     import tensorflow as tf
 
     return tf.constant(array)
@@ -216,6 +457,14 @@ class RemoteObject:
 
     def __repr__(self) -> str:
         return f"<student {self._handle.type}: {self._handle.repr}>"
+
+
+def model_data(value: RemoteObject) -> Any:
+    """What the runner sends for a model handle: configuration and weights, believed by no one.
+
+    :mod:`grader.trusted` validates the answer and rebuilds the model on the grader's side.
+    """
+    return value._session.request("model", target=protocol.Ref(value._handle.id))
 
 
 class StudentNamespace:

@@ -30,6 +30,32 @@ class CellRun:
     seconds: float = 0.0
 
 
+#: The budgets a submission can run out of (see :class:`grader.sandbox.Limits`).
+LimitName = Literal["cpu", "wall", "total-cpu", "total-wall", "startup"]
+
+
+@dataclass(frozen=True)
+class Overrun:
+    """A time budget a submission used up, as the grader measured it."""
+
+    exercise: str | None
+    cell: int | None
+    limit: str
+    seconds: float
+
+    def describe(self) -> str:
+        """The overrun in a sentence for instructors and logs (students get messages.py's)."""
+        what = {
+            "cpu": "CPU time budget",
+            "total-cpu": "CPU time budget for the whole submission",
+            "wall": "wall-clock backstop",
+            "total-wall": "wall-clock backstop for the whole submission",
+        }.get(self.limit, "time limit")
+        section = f"exercise {self.exercise}" if self.exercise else "the code before any exercise"
+        cell = f", cell {self.cell}" if self.cell is not None else ""
+        return f"used up its {self.seconds:g} s {what} ({section}{cell})"
+
+
 @dataclass(frozen=True)
 class CheckOutcome:
     """One check's verdict on one exercise of one submission."""
@@ -82,6 +108,7 @@ class SubmissionResult:
     runner_status: str = ""
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    overruns: tuple[Overrun, ...] = ()
 
     @property
     def points(self) -> float:
@@ -125,6 +152,7 @@ class SubmissionResult:
             runner_status=data.get("runner_status", ""),
             seconds=data.get("seconds", 0.0),
             timings=dict(data.get("timings", {})),
+            overruns=tuple(Overrun(**o) for o in data.get("overruns", [])),
         )
 
 

@@ -34,7 +34,10 @@ _MAX_ITEMS = 10_000
 
 
 class CellTimeout(KeyboardInterrupt):
-    """Raised inside student code when a cell or a call overruns its time."""
+    """Raised inside student code when a cell or a call overruns its section's budget.
+
+    A KeyboardInterrupt, so that ``except Exception`` in student code does not swallow it.
+    """
 
 
 def prepare() -> None:
@@ -95,8 +98,17 @@ class _CappedStream(io.TextIOBase):
         return text
 
 
-def _on_alarm(_signum: int, _frame: FrameType | None) -> None:
-    raise CellTimeout("time limit reached")
+def _on_timer(signum: int, _frame: FrameType | None) -> None:
+    kind = "CPU" if signum == signal.SIGPROF else "wall-clock"
+    raise CellTimeout(f"the section's {kind} time budget ran out")
+
+
+def _budget(request: dict[str, Any]) -> tuple[float, float]:
+    """The CPU and wall seconds the grader allows this request, from the request."""
+    budget = request.get("budget")
+    if not isinstance(budget, dict):
+        return 60.0, 300.0
+    return float(budget.get("cpu", 60.0)), float(budget.get("wall", 300.0))
 
 
 class _Session:
@@ -125,24 +137,33 @@ class _Session:
             frame = protocol.encode_frame({"ok": False, "error": _error_text(error)})
         self.channel.send(frame)
 
-    def with_time_limit(self, seconds: float, action: Any) -> Any:
+    def with_time_limit(self, budget: tuple[float, float], action: Any) -> Any:
+        """Run ``action``, interrupted when it has used the CPU or the wall seconds given.
+
+        ITIMER_PROF counts this process's CPU time in all its threads, as the grader's
+        meter does; the grader enforces the budget on its own side too, children included.
+        """
+        cpu, wall = budget
         self.timed_out = False
-        signal.signal(signal.SIGALRM, _on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        signal.signal(signal.SIGPROF, _on_timer)
+        signal.signal(signal.SIGALRM, _on_timer)
+        signal.setitimer(signal.ITIMER_PROF, max(cpu, 0.01))
+        signal.setitimer(signal.ITIMER_REAL, max(wall, 0.01))
         try:
             return action()
         except CellTimeout:
             self.timed_out = True
             raise
         finally:
+            signal.setitimer(signal.ITIMER_PROF, 0)
             signal.setitimer(signal.ITIMER_REAL, 0)
 
-    def run_cell(self, source: str) -> dict[str, Any]:
+    def run_cell(self, source: str, budget: tuple[float, float]) -> dict[str, Any]:
         _shell.__class__.last_traceback = []
         started = time.perf_counter()
         try:
             result = self.with_time_limit(
-                self.limits.cell_seconds,
+                budget,
                 lambda: _shell.run_cell(source, store_history=False, silent=False),
             )
         except CellTimeout:
@@ -201,6 +222,8 @@ class _Session:
                 if len(items) >= _MAX_ITEMS:
                     break
             return items
+        if op == "model":
+            return _model_as_data(target)
         raise ValueError(f"unknown request {op!r}")
 
     def serve(self) -> None:
@@ -213,16 +236,42 @@ class _Session:
             if op == "exit":
                 return
             if op == "run":
-                self.send({"ok": True, "value": self.run_cell(str(request["source"]))})
+                value = self.run_cell(str(request["source"]), _budget(request))
+                self.send({"ok": True, "value": value})
                 continue
             try:
-                value = self.with_time_limit(
-                    self.limits.cell_seconds, partial(self.answer, request)
-                )
+                value = self.with_time_limit(_budget(request), partial(self.answer, request))
             except BaseException as error:
                 self.send({"ok": False, "error": _error_text(error, timed_out=self.timed_out)})
                 continue
             self.send({"ok": True, "value": value})
+
+
+def _model_as_data(target: Any) -> dict[str, Any]:
+    """A Keras model as data: architecture and compile settings as JSON, weights as arrays.
+
+    The grader believes none of it: it validates the configuration and rebuilds the
+    model itself (:mod:`grader.trusted`), so this only saves an honest model the trip.
+    """
+    import json
+
+    import keras
+    import numpy as np
+
+    if not isinstance(target, keras.Model):
+        raise TypeError(f"{type(target).__name__} is not a Keras model")
+    config = keras.saving.serialize_keras_object(target)
+    config.pop("compile_config", None)
+    return {
+        "config": json.dumps(config, default=_plain),
+        "weights": [np.asarray(weight) for weight in target.get_weights()],
+        "compile": json.dumps(target.get_compile_config() or None, default=_plain),
+    }
+
+
+def _plain(value: Any) -> Any:
+    # NumPy numbers in a layer's settings (Dense(np.int64(8))) are numbers to JSON too.
+    return value.item() if hasattr(value, "item") else str(value)
 
 
 def _error_text(error: BaseException, timed_out: bool = False) -> dict[str, str]:

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 _CLONE_NEWNS = 0x00020000
+_CLONE_NEWUTS = 0x04000000
+_CLONE_NEWIPC = 0x08000000
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWPID = 0x20000000
 _CLONE_NEWNET = 0x40000000
@@ -36,17 +38,26 @@ _MS_BIND = 4096
 _MS_REC = 16384
 _MS_PRIVATE = 1 << 18
 _PR_SET_PDEATHSIG = 1
+_PR_SET_CHILD_SUBREAPER = 36
 _PR_SET_NO_NEW_PRIVS = 38
 _RUNNER_UID_BASE = 2_000_000
 
 
 @dataclass(frozen=True)
 class Limits:
-    """How much one submission may use. Times in seconds, sizes in MiB unless named bytes."""
+    """How much one submission may use. Times in seconds, sizes in MiB unless named bytes.
 
-    wall_seconds: float = 120.0
-    cell_seconds: float = 60.0
-    cpu_seconds: int = 240
+    Time is a budget of CPU seconds (the runner and every process it starts) for each
+    exercise section, so that a busy machine makes a submission slower, never poorer; a
+    section's checks are charged to it too. The wall clock is only a backstop against
+    code that waits without computing (``input()``, a long ``sleep``). The totals cap the
+    whole submission whatever its sections.
+    """
+
+    cpu_seconds: float = 60.0
+    wall_seconds: float = 300.0
+    total_cpu_seconds: float = 900.0
+    total_wall_seconds: float = 1800.0
     memory_mb: int = 3072
     processes: int = 256
     open_files: int = 256
@@ -57,10 +68,12 @@ class Limits:
 
 @dataclass(frozen=True)
 class Confinement:
-    """What a runner is confined to: its limits and the paths it must not see."""
+    """What a runner is confined to: its limits, the paths it must not see, and the
+    control group it runs in (the ``cgroup.procs`` files to join; none without one)."""
 
     limits: Limits = field(default_factory=Limits)
     hidden_paths: tuple[str, ...] = ()
+    cgroup: tuple[str, ...] = ()
 
 
 def _libc() -> ctypes.CDLL:
@@ -79,8 +92,32 @@ def die_with_parent() -> None:
         _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+def join_cgroup(procs_files: tuple[str, ...]) -> list[str]:
+    """Move this process into the runner's control group; give what could not be had.
+
+    Called in the supervisor before it forks the runner, so that the runner and all it
+    starts are counted and capped together.
+    """
+    try:
+        for procs in procs_files:
+            Path(procs).write_text(str(os.getpid()))
+    except OSError as error:
+        return [f"a control group of its own ({error.strerror}): CPU is counted per process"]
+    return []
+
+
+def reap_orphans() -> None:
+    """Make this process the reaper of its orphaned descendants (Linux; else nothing).
+
+    The supervisor is one, so that what a runner's namespace leaves when it ends comes
+    back to the supervisor to be killed and reaped, not to the machine's init.
+    """
+    if sys.platform.startswith("linux"):
+        _libc().prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
 def enter_namespaces() -> tuple[bool, list[str]]:
-    """Unshare PID, mount and network namespaces for this process's future children.
+    """Unshare PID, mount, network, IPC and UTS namespaces for this process's future children.
 
     Called in the runner's supervisor. Gives whether namespaces were entered, and the
     protections that could not be had as short sentences (empty when all were).
@@ -88,7 +125,8 @@ def enter_namespaces() -> tuple[bool, list[str]]:
     if not sys.platform.startswith("linux"):
         return False, ["namespaces (not Linux): the runner shares the network and the files"]
     libc = _libc()
-    flags = _CLONE_NEWNS | _CLONE_NEWNET | _CLONE_NEWPID
+    # IPC and UTS too: SysV segments and message queues are no channel between runners.
+    flags = _CLONE_NEWNS | _CLONE_NEWNET | _CLONE_NEWPID | _CLONE_NEWIPC | _CLONE_NEWUTS
     if os.geteuid() == 0 and libc.unshare(flags) == 0:
         return True, []
     uid, gid = os.geteuid(), os.getegid()
@@ -123,6 +161,9 @@ def confine(confinement: Confinement, runner_index: int, in_namespaces: bool) ->
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
+        # Changing the uid cleared the parent-death signal; without it the runner would
+        # outlive a supervisor the grader killed.
+        die_with_parent()
     else:
         # RLIMIT_NPROC counts every process of a uid; without a uid of its own it would
         # count the grader's user's processes too.
@@ -157,7 +198,9 @@ def _mount_private_view(confinement: Confinement) -> Path:
     return workdir
 
 
-_SCRATCH_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+#: World-writable folders a runner could leave something in for the next one: each gets
+#: a private tmpfs.
+_SCRATCH_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/dev/mqueue")
 
 
 def _python_paths() -> list[str]:
@@ -228,7 +271,11 @@ def _cover(
 def _set_limits(limits: Limits, *, cap_processes: bool) -> None:
     vm_size = _virtual_memory_bytes()
     wanted = {
-        resource.RLIMIT_CPU: (limits.cpu_seconds, limits.cpu_seconds + 5),
+        # Each process's own backstop; the grader enforces the real budget per section.
+        resource.RLIMIT_CPU: (
+            int(limits.total_cpu_seconds) + 30,
+            int(limits.total_cpu_seconds) + 35,
+        ),
         resource.RLIMIT_AS: (vm_size + limits.memory_mb * 2**20,) * 2,
         resource.RLIMIT_NOFILE: (limits.open_files,) * 2,
         resource.RLIMIT_FSIZE: (limits.file_size_mb * 2**20,) * 2,

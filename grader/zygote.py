@@ -28,8 +28,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from grader.cgroup import descendants
 from grader.errors import ZygoteError
-from grader.sandbox import Confinement, Limits, die_with_parent, enter_namespaces
+from grader.sandbox import (
+    Confinement,
+    Limits,
+    die_with_parent,
+    enter_namespaces,
+    join_cgroup,
+    reap_orphans,
+)
 
 WALL_TIMEOUT_STATUS = 124
 _SUPERVISOR_GRACE_SECONDS = 5.0
@@ -146,9 +154,23 @@ class Zygote:
         return None if status is None else int(status)
 
     def kill(self, runner: RunnerProcess) -> None:
-        """Kill the runner and everything it started; the supervisor's death takes the runner."""
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(runner.pid, signal.SIGKILL)
+        """Kill the runner and everything it started.
+
+        The runner is PID 1 of its own namespace, so its death ends every process in
+        it, whatever they did to their signals or sessions; without a namespace each
+        descendant is killed by name. The supervisor, ours, then reaps the runner and
+        exits, and :meth:`wait` collects it. A control group, where there is one, is
+        emptied by its owner (:class:`grader.cgroup.RunnerCgroup`).
+        """
+        found = descendants(runner.pid)
+        for pid in found:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        if runner.pid in self._spawned:
+            self._spawned[runner.pid].kill()
+        elif not found:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(runner.pid, signal.SIGKILL)
 
     def close(self) -> None:
         for process in self._spawned.values():
@@ -232,11 +254,17 @@ def _status_of_popen(returncode: int) -> int:
 
 
 def _confinement_to_json(confinement: Confinement) -> dict[str, Any]:
-    return {"limits": asdict(confinement.limits), "hidden_paths": list(confinement.hidden_paths)}
+    return {
+        "limits": asdict(confinement.limits),
+        "hidden_paths": list(confinement.hidden_paths),
+        "cgroup": list(confinement.cgroup),
+    }
 
 
 def _confinement_from_json(data: dict[str, Any]) -> Confinement:
-    return Confinement(Limits(**data["limits"]), tuple(data["hidden_paths"]))
+    return Confinement(
+        Limits(**data["limits"]), tuple(data["hidden_paths"]), tuple(data.get("cgroup", ()))
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -302,19 +330,23 @@ def _supervise(runner_fd: int, confinement: Confinement) -> None:
     """The supervisor: enter namespaces, fork the runner, wait for it, exit with its status."""
     # The supervisor's pid is unique among live processes, so the runner's uid is too.
     index = os.getpid()
+    reap_orphans()
     entered, missing = enter_namespaces()
     pid = os.fork()
     if pid == 0:
         from grader import runner
 
         die_with_parent()
+        # The runner joins its group itself, before any student code: the supervisor
+        # stays outside, so that emptying the group never takes the runner's reaper.
+        missing += join_cgroup(confinement.cgroup)
         sock = socket.socket(fileno=runner_fd)
         try:
             runner.serve(sock, confinement, index, entered, missing)
         finally:
             os._exit(0)
     os.close(runner_fd)
-    wall = confinement.limits.wall_seconds + _SUPERVISOR_GRACE_SECONDS
+    wall = confinement.limits.total_wall_seconds + _SUPERVISOR_GRACE_SECONDS
     os._exit(_wait_for_runner(pid, wall, entered))
 
 
@@ -336,22 +368,35 @@ def _wait_for_runner(pid: int, wall_seconds: float, in_namespace: bool) -> int:
         # Without a PID namespace, whatever the runner left in its session goes now.
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
+    _end_orphans()
     return code
+
+
+def _end_orphans(within: float = 2.0) -> None:
+    """Kill and reap every process left below the supervisor (it is their reaper)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        for orphan in descendants(os.getpid()):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(orphan, signal.SIGKILL)
+        try:
+            done, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if not done:
+            time.sleep(0.005)
 
 
 def _spawned_runner(fd: int, confinement_json: str, index: int) -> None:
     from grader import runner
 
     die_with_parent()
+    confinement = _confinement_from_json(json.loads(confinement_json))
+    missing = join_cgroup(confinement.cgroup)
     runner.prepare()
     sock = socket.socket(fileno=fd)
-    runner.serve(
-        sock,
-        _confinement_from_json(json.loads(confinement_json)),
-        index,
-        False,
-        ["a warm zygote (spawned): this runner paid for its own imports"],
-    )
+    missing.append("a warm zygote (spawned): this runner paid for its own imports")
+    runner.serve(sock, confinement, index, False, missing)
 
 
 def main(argv: list[str]) -> None:
