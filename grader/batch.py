@@ -11,7 +11,9 @@ way results come back to this process, the store's only writer.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
+import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -20,14 +22,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from grader import messages
 from grader.bank import Bank, load_bank
-from grader.errors import GraderError
+from grader.errors import GraderError, RefusedFile, SubmissionError
 from grader.exports import write_exports
-from grader.feedback import Language
+from grader.feedback import Language, Message
 from grader.grading import Grader, GradingOptions
 from grader.report import write_reports
 from grader.results import SubmissionResult
 from grader.store import ResultsStore
+from grader.submission import MAX_FILE_BYTES
+from grader.untrusted_files import read_regular, why_refused
 
 SUBMISSION_SUFFIXES = (".ipynb", ".py")
 
@@ -38,13 +43,20 @@ class Entry:
 
     student: str
     path: Path
+    #: What the instructor is told about this entry.
     problem: str | None = None
+    #: Why the entry is not graded (a link, a FIFO, two submissions), in Korean and in
+    #: English; nothing of a refused entry is read.
+    refusal: str | None = None
+    #: The class folder: the file is read only below it, through no link.
+    root: Path | None = None
 
     def sha256(self) -> str:
-        try:
-            return hashlib.sha256(self.path.read_bytes()).hexdigest()
-        except OSError:
-            return ""
+        if self.refusal is not None:
+            # Changes with the refusal, so a student who fixes it is graded again.
+            return hashlib.sha256(f"refused\0{self.refusal}".encode()).hexdigest()
+        content = _read(self)
+        return hashlib.sha256(content).hexdigest() if content is not None else ""
 
 
 @dataclass(frozen=True)
@@ -58,35 +70,58 @@ class BatchSummary:
 
 
 def discover(class_dir: Path) -> list[Entry]:
-    """Every ``<student>.ipynb`` / ``<student>.py``, or ``<student>/`` folder holding one."""
-    entries: dict[str, Entry] = {}
+    """Every ``<student>.ipynb`` / ``<student>.py``, or ``<student>/`` folder holding one.
+
+    A link, a FIFO or a device where a submission would be is refused, and so is a
+    student with more than one submission (``kim/`` beside ``kim.py``, or ``kim.ipynb``
+    beside ``kim.py``): the grader cannot tell which one counts, and does not guess.
+    """
+    found: dict[str, list[Entry]] = {}
     for path in sorted(class_dir.iterdir()):
-        if path.name.startswith("."):
-            continue
-        if path.is_file() and path.suffix in SUBMISSION_SUFFIXES:
-            entry = Entry(path.stem, path)
-        elif path.is_dir():
-            entry = _folder_entry(path)
-        else:
-            continue
-        if entry.student in entries:
-            kept = entries[entry.student]
-            entries[entry.student] = replace(
-                kept,
-                problem=f"two submissions for {entry.student}: {kept.path.name} and "
-                f"{entry.path.name}; {kept.path.name} was graded",
-            )
-            continue
-        entries[entry.student] = entry
-    return list(entries.values())
+        entry = _class_entry(class_dir, path)
+        if entry is not None:
+            found.setdefault(entry.student, []).append(entry)
+    return [_only_entry(student, entries) for student, entries in found.items()]
 
 
-def _folder_entry(folder: Path) -> Entry:
-    candidates = sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and p.suffix in SUBMISSION_SUFFIXES and not p.name.startswith(".")
-    )
+def _class_entry(class_dir: Path, path: Path) -> Entry | None:
+    if path.name.startswith("."):
+        return None
+    if not path.is_symlink() and path.is_dir():
+        return _folder_entry(path, class_dir)
+    is_submission = path.suffix in SUBMISSION_SUFFIXES
+    if not is_submission and path.suffix:
+        return None
+    # A link or a FIFO without a suffix may stand where a student's folder would.
+    student = path.stem if is_submission else path.name
+    refused = why_refused(path)
+    if refused is not None:
+        return _refused(student, path, class_dir, refused.message)
+    return Entry(student, path, root=class_dir) if is_submission else None
+
+
+def _only_entry(student: str, entries: list[Entry]) -> Entry:
+    if len(entries) == 1:
+        return entries[0]
+    names = [
+        f"{e.path.parent.name}/" if e.path.parent.name == student else e.path.name for e in entries
+    ]
+    message = messages.conflicting_submissions(student, names)
+    return _refused(student, entries[0].path, entries[0].root, message)
+
+
+def _refused(student: str, path: Path, root: Path | None, message: Message) -> Entry:
+    refusal = str(RefusedFile(message))
+    return Entry(student, path, problem=f"{student}: {message.en}", refusal=refusal, root=root)
+
+
+def _folder_entry(folder: Path, class_dir: Path | None = None) -> Entry:
+    children = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    refused = [p.name for p in children if why_refused(p) is not None]
+    if refused:
+        message = messages.refused_folder(folder.name, refused)
+        return _refused(folder.name, folder, class_dir, message)
+    candidates = [p for p in children if p.suffix in SUBMISSION_SUFFIXES and p.is_file()]
     notebooks = [p for p in candidates if p.suffix == ".ipynb"]
     chosen = notebooks or candidates
     if not chosen:
@@ -94,11 +129,12 @@ def _folder_entry(folder: Path) -> Entry:
             folder.name,
             folder / "submission.ipynb",
             problem=f"{folder.name}/ holds no .ipynb or .py file",
+            root=class_dir,
         )
     problem = None
     if len(chosen) > 1:
         problem = f"{folder.name}/ holds several submissions; graded {chosen[0].name}"
-    return Entry(folder.name, chosen[0], problem)
+    return Entry(folder.name, chosen[0], problem, root=class_dir)
 
 
 def run_batch(
@@ -122,10 +158,12 @@ def run_batch(
     with ResultsStore(out / "results.sqlite") as store:
         todo = [e for e in entries if not store.is_current(e.student, e.sha256(), bank.version)]
         done = 0
-        graded = (
-            _grade_on_cluster(cluster, bank, todo, options)
+        gradable = [e for e in todo if e.refusal is None]
+        graded = itertools.chain(
+            _refused_results(bank, options, [e for e in todo if e.refusal is not None]),
+            _grade_on_cluster(cluster, bank, gradable, options)
             if cluster
-            else _grade_all(bank, todo, options, jobs)
+            else _grade_all(bank, gradable, options, jobs),
         )
         for result, grader_notices in graded:
             store.save(result)
@@ -137,6 +175,21 @@ def run_batch(
     write_exports(results, bank, out)
     write_reports(results, bank, out, lang)
     return BatchSummary(done, len(entries) - len(todo), len(entries), tuple(notices))
+
+
+def _refused_results(
+    bank: Bank, options: GradingOptions, refused: list[Entry]
+) -> Iterator[tuple[SubmissionResult, list[str]]]:
+    """A result for each refused entry, every check saying why it was not graded."""
+    if not refused:
+        return
+    # Never entered: a refused entry runs nothing, so no zygote needs to start.
+    grader = Grader(bank, options)
+    for entry in refused:
+        assert entry.refusal is not None
+        # The entry itself is not read, not even to hash it.
+        result = grader._unreadable(Path(os.devnull), entry.student, entry.refusal)
+        yield replace(result, path=str(entry.path), sha256=entry.sha256()), []
 
 
 def _grade_all(
@@ -218,9 +271,13 @@ def _grade_on_cluster(
 
 
 def _read(entry: Entry) -> bytes | None:
+    """The entry's file, read as :mod:`grader.untrusted_files` allows; None for a refused
+    entry or a file that cannot be read."""
+    if entry.refusal is not None:
+        return None
     try:
-        return entry.path.read_bytes()
-    except OSError:
+        return read_regular(entry.path, limit=MAX_FILE_BYTES, within=entry.root)
+    except (OSError, SubmissionError):
         return None
 
 

@@ -5,6 +5,8 @@ Each message says what happened, to which file or student, and what to do.
 
 from __future__ import annotations
 
+from grader.feedback import Message
+
 
 class GraderError(Exception):
     """Base of every error the grader raises on purpose; printed without a traceback."""
@@ -16,6 +18,19 @@ class BankError(GraderError):
 
 class SubmissionError(GraderError):
     """A submission file cannot be read as a notebook or a Python module."""
+
+
+class RefusedFile(SubmissionError):
+    """A file a student handed in is not one the grader reads: a link, a FIFO, a device,
+    or a path outside the folder it was handed in to.
+
+    Its text is the student's message in Korean, then in English: the student's page shows
+    a submission's error as it is, whatever language the page is read in.
+    """
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(f"{message.ko} / {message.en}")
+        self.message = message
 
 
 class ProtocolError(GraderError):

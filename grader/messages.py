@@ -107,3 +107,47 @@ def cell_out_of_memory(cell: int) -> Message:
         ko=f"셀 {cell} 이(가) 메모리 제한을 넘었습니다. 더 작은 배열이나 배치를 쓰세요.",
         en=f"Cell {cell} ran out of memory. Use smaller arrays or batches.",
     )
+
+
+def refused_link(name: str) -> Message:
+    return Message(
+        ko=f"{name} 은(는) 심볼릭 링크라서 채점하지 않았습니다. 채점기는 링크를 따라가지 "
+        "않습니다: 링크 대신 파일 자체를 제출하세요.",
+        en=f"{name} is a symbolic link, so it was not graded. The grader does not follow "
+        "links: submit the file itself.",
+    )
+
+
+def refused_special(name: str) -> Message:
+    return Message(
+        ko=f"{name} 은(는) 일반 파일이 아니라서 채점하지 않았습니다. .ipynb 나 .py 파일을 "
+        "제출하세요.",
+        en=f"{name} is not a regular file, so it was not graded. Submit a .ipynb or .py file.",
+    )
+
+
+def refused_outside(name: str) -> Message:
+    return Message(
+        ko=f"{name} 은(는) 제출 폴더 밖에 있어서 채점하지 않았습니다.",
+        en=f"{name} is outside the submission folder, so it was not graded.",
+    )
+
+
+def refused_folder(folder: str, names: list[str]) -> Message:
+    listed = ", ".join(names)
+    return Message(
+        ko=f"{folder}/ 에 심볼릭 링크나 일반 파일이 아닌 항목({listed})이 있어서 채점하지 "
+        "않았습니다. 링크 대신 파일 자체를 넣어 다시 제출하세요.",
+        en=f"{folder}/ holds a symbolic link or another entry that is not a regular file "
+        f"({listed}), so it was not graded. Put the files themselves there and resubmit.",
+    )
+
+
+def conflicting_submissions(student: str, names: list[str]) -> Message:
+    listed = ", ".join(names)
+    return Message(
+        ko=f"{student} 의 제출물이 여러 개({listed})라서 어느 것도 채점하지 않았습니다. "
+        "하나만 남기고 다시 제출하세요.",
+        en=f"{student} handed in more than one submission ({listed}), so none was graded. "
+        "Keep one and resubmit.",
+    )

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from grader.errors import SubmissionError
+from grader.errors import RefusedFile, SubmissionError
+from grader.untrusted_files import read_regular, regular_files_below
 
 MARKER = re.compile(r"^#\s*EXERCISE:\s*(?P<id>[A-Za-z0-9_.\-]+)\s*$")
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -67,11 +68,17 @@ class Submission:
         return points
 
 
-def load_submission(path: Path, student: str | None = None) -> Submission:
-    """Read a ``.ipynb`` or ``.py`` submission; raise SubmissionError saying what is wrong."""
+def load_submission(
+    path: Path, student: str | None = None, *, within: Path | None = None
+) -> Submission:
+    """Read a ``.ipynb`` or ``.py`` submission; raise SubmissionError saying what is wrong.
+
+    Only a regular file is read, never a link (see :mod:`grader.untrusted_files`); with
+    ``within``, only one below that folder, reached through no link.
+    """
     student = student or path.stem
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, limit=MAX_FILE_BYTES, within=within)
     except OSError as error:
         raise SubmissionError(f"cannot read {path}: {error.strerror or error}") from None
     if len(raw) > MAX_FILE_BYTES:
@@ -163,8 +170,8 @@ def marker_lines(path: Path) -> dict[str, int]:
     gives no lines.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_regular(path, limit=MAX_FILE_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError, SubmissionError):
         return {}
     lines: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
@@ -181,7 +188,8 @@ def select_submissions(paths: list[Path]) -> tuple[list[Path], list[str]]:
 
     A submission is a ``.ipynb`` or ``.py`` file with an ``# EXERCISE:`` line. A notebook
     that cannot be read is kept (its grade says what is wrong with it), and so is a lone
-    candidate without markers, which is graded on its final namespace.
+    candidate without markers, which is graded on its final namespace. A link, a FIFO or a
+    device is never graded; the sentence says why.
     """
     chosen: list[Path] = []
     passed_over: list[str] = []
@@ -189,6 +197,9 @@ def select_submissions(paths: list[Path]) -> tuple[list[Path], list[str]]:
     for path in candidates:
         try:
             submission = load_submission(path)
+        except RefusedFile as refused:
+            passed_over.append(f"{path}: {refused}")
+            continue
         except SubmissionError:
             if path.suffix == ".ipynb" or len(candidates) == 1:
                 chosen.append(path)
@@ -203,10 +214,7 @@ def select_submissions(paths: list[Path]) -> tuple[list[Path], list[str]]:
 
 
 def files_in(folder: Path) -> list[Path]:
-    """Every file below ``folder``, sorted, leaving out dot files and dot folders in it."""
-    return sorted(
-        path
-        for path in folder.rglob("*")
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    )
+    """Every regular file below ``folder``, sorted, leaving out dot files and dot folders in
+    it; links, to files or folders, are left out (see
+    :func:`grader.untrusted_files.refused_below` for what was left out)."""
+    return regular_files_below(folder)

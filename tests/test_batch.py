@@ -19,7 +19,7 @@ from .conftest import COURSE_LIMITS, ROOT
 SAMPLES = ROOT / "samples" / "class"
 
 
-def test_discovery_finds_files_and_folders_and_flags_doubles(tmp_path: Path) -> None:
+def test_discovery_finds_files_and_folders_and_refuses_doubles(tmp_path: Path) -> None:
     (tmp_path / "kim.ipynb").write_text("{}")
     (tmp_path / "kim.py").write_text("")
     (tmp_path / "lee").mkdir()
@@ -28,10 +28,10 @@ def test_discovery_finds_files_and_folders_and_flags_doubles(tmp_path: Path) -> 
     (tmp_path / "notes.txt").write_text("")
     entries = {e.student: e for e in discover(tmp_path)}
     assert set(entries) == {"kim", "lee", "park"}
-    assert entries["kim"].path.name == "kim.ipynb" and "two submissions" in str(
-        entries["kim"].problem
-    )
+    assert "more than one submission (kim.ipynb, kim.py)" in str(entries["kim"].refusal)
+    assert "kim.py" in str(entries["kim"].problem)
     assert entries["lee"].path.name == "work.py" and entries["lee"].problem is None
+    assert entries["lee"].refusal is None
     assert "holds no .ipynb or .py" in str(entries["park"].problem)
 
 
