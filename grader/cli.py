@@ -290,13 +290,10 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
     if args.fail_under is not None and not 0 <= args.fail_under <= 100:
         raise GraderError("--fail-under is a percentage, between 0 and 100")
     workflow = github.Workflow.from_environment()
-    # Hidden checks run only with a bank the workflow names; a bank found in the
-    # student's own repository is the student's to edit, so only its public checks run.
-    named = args.bank or os.environ.get("GRADER_BANK")
-    if named:
-        bank = load_bank(Path(named))
-    else:
-        bank = load_bank(find_bank_root(workflow.workspace), with_solutions=False)
+    github.keep_the_workspace_off_the_import_path(workflow.workspace)
+    bank, refused_bank = github.instructor_bank(
+        workflow, args.bank or os.environ.get("GRADER_BANK")
+    )
     hidden = any(e.hidden_checks for e in bank.exercises)
     selection = github.select(workflow, args.paths, everything=args.all)
     options = GradingOptions(
@@ -319,7 +316,7 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
         lang=args.lang,
         policy=github.Policy(args.fail_under, args.never_fail),
         selection=selection,
-        notices=tuple(notices),
+        notices=(*([refused_bank] if refused_bank else []), *notices),
     )
     if args.junit is not None:
         relative = [replace(r, path=workflow.relative(r.path)) for r in results]

@@ -17,11 +17,13 @@ import json
 import os
 import re
 import subprocess
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from grader.bank import Bank, find_bank_root, load_bank
 from grader.errors import GraderError
 from grader.feedback import Language
 from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
@@ -30,6 +32,18 @@ from grader.submission import marker_lines, select_submissions
 #: Folders of the student repository that hold course material, not answers (as do
 #: dot folders such as .github).
 _NOT_ANSWERS = ("exercises", "solutions")
+#: What a pull request may not touch without the summary saying so: the course material,
+#: the workflow, a bank, and every file that Python or pytest would read as configuration.
+_GRADING_FOLDERS = (*_NOT_ANSWERS, ".github", ".grader-bank")
+_GRADING_FILES = (
+    "conftest.py",
+    "pyproject.toml",
+    "pytest.ini",
+    "tox.ini",
+    "setup.cfg",
+    "sitecustomize.py",
+    "usercustomize.py",
+)
 _ZERO_SHA = re.compile(r"^0+$")
 _FEEDBACK_LIMIT = 1_500
 _SUMMARY_LIMIT = 900_000  # GitHub refuses step summaries over 1 MiB.
@@ -71,25 +85,34 @@ class Workflow:
     def changed_files(self) -> list[Path] | None:
         """Files the pull request or push adds or changes; None when the event names
         no range (a manual or scheduled run, or a branch's first push)."""
+        commits = self._range()
+        return None if commits is None else self._git_diff(commits, "--diff-filter=AM")
+
+    def touched_files(self) -> list[Path]:
+        """Files the pull request or push adds, changes or deletes; none without a range."""
+        commits = self._range()
+        return [] if commits is None else self._git_diff(commits)
+
+    def _range(self) -> str | None:
         if self.event_name in ("pull_request", "pull_request_target"):
             pull = self.event.get("pull_request") or {}
             base = (pull.get("base") or {}).get("sha")
             head = (pull.get("head") or {}).get("sha")
             if not base or not head:
                 raise GraderError("the pull_request event payload names no base and head commit")
-            return self._git_diff(f"{base}...{head}")
+            return f"{base}...{head}"
         if self.event_name == "push":
             before, after = self.event.get("before"), self.event.get("after")
             if not before or not after or _ZERO_SHA.match(before):
                 return None
-            return self._git_diff(f"{before}..{after}")
+            return f"{before}..{after}"
         return None
 
     def tracked_files(self) -> list[Path]:
         return self._git("ls-files", "-z")
 
-    def _git_diff(self, commits: str) -> list[Path]:
-        return self._git("diff", "--name-only", "--no-renames", "--diff-filter=AM", "-z", commits)
+    def _git_diff(self, commits: str, *options: str) -> list[Path]:
+        return self._git("diff", "--name-only", "--no-renames", *options, "-z", commits)
 
     def _git(self, *args: str) -> list[Path]:
         try:
@@ -117,10 +140,48 @@ class Workflow:
         return str(author or self.actor or "student")
 
     def relative(self, path: Path | str) -> str:
+        # Lexically: a link committed in the repository is named as itself, not its target.
         try:
-            return Path(path).resolve().relative_to(self.workspace).as_posix()
+            return Path(os.path.abspath(path)).relative_to(self.workspace).as_posix()  # noqa: PTH100
         except ValueError:
             return str(path)
+
+
+def instructor_bank(workflow: Workflow, named: str | Path | None) -> tuple[Bank, str | None]:
+    """The bank to grade with, and a sentence for the summary when the one named is refused.
+
+    Only a bank the workflow names (``--bank`` or ``GRADER_BANK``) outside the workspace
+    is the instructor's: everything in the workspace is the student's to commit, a
+    ``.grader-bank/`` folder included, so a bank there, or the one found in the student's
+    repository, gives its public checks only.
+    """
+    if named:
+        root = Path(named).resolve()
+        if not _inside(root, workflow.workspace):
+            return load_bank(root), None
+        notice = (
+            f"the bank {named} is inside the student's repository, so its hidden checks "
+            "are not the instructor's: only the public checks ran. Check the instructor's "
+            "bank out outside the workspace (the released workflow uses $RUNNER_TEMP)."
+        )
+        return load_bank(root, with_solutions=False), notice
+    return load_bank(find_bank_root(workflow.workspace), with_solutions=False), None
+
+
+def keep_the_workspace_off_the_import_path(workspace: Path) -> None:
+    """Take every folder of the student's repository off ``sys.path``.
+
+    ``python -m grader.cli`` run from the repository puts it first on the path, so a
+    student's ``numpy.py`` or a package's ``.dist-info`` (a pytest plugin) there would be
+    imported by the grader for what it imports later.
+    """
+    sys.path[:] = [
+        entry for entry in sys.path if not _inside(Path(entry or ".").resolve(), workspace)
+    ]
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
 
 
 @dataclass(frozen=True)
@@ -161,9 +222,14 @@ def select(workflow: Workflow, paths: list[Path], *, everything: bool = False) -
         return Selection(files, passed_over, [])
     changed = None if everything else workflow.changed_files()
     candidates = changed if changed is not None else workflow.tracked_files()
-    answers = [p for p in candidates if p.is_file() and _is_answer(workflow.relative(p))]
-    relative = [workflow.relative(p) for p in changed or []]
-    material = [name for name in relative if name.split("/")[0] in _NOT_ANSWERS]
+    # A committed link is kept among the candidates, to be passed over saying why.
+    answers = [
+        p
+        for p in candidates
+        if (p.is_symlink() or p.is_file()) and _is_answer(workflow.relative(p))
+    ]
+    touched = workflow.touched_files()
+    material = [name for p in touched if _touches_grading(name := workflow.relative(p))]
     files, passed_over = select_submissions(answers)
     return Selection(files, passed_over, material)
 
@@ -171,6 +237,12 @@ def select(workflow: Workflow, paths: list[Path], *, everything: bool = False) -
 def _is_answer(relative: str) -> bool:
     parts = relative.split("/")
     return parts[0] not in _NOT_ANSWERS and not any(part.startswith(".") for part in parts)
+
+
+def _touches_grading(relative: str) -> bool:
+    parts = relative.split("/")
+    name = parts[-1]
+    return parts[0] in _GRADING_FOLDERS or name in _GRADING_FILES or name.endswith(".pth")
 
 
 @dataclass(frozen=True)
@@ -306,7 +378,7 @@ _WORDS: dict[str, dict[str, Any]] = {
         "nothing": "채점할 제출물이 없습니다: `# EXERCISE: <문제>` 줄이 있는 .ipynb 나 .py "
         "파일을 바꾸거나 추가하세요.",
         "passed-over": "채점하지 않은 파일",
-        "material": "이 변경은 강의 자료를 고칩니다 (검사 결과를 믿을 수 없습니다)",
+        "material": "이 변경은 강의 자료나 채점 설정을 건드립니다 (검사 결과를 믿을 수 없습니다)",
         "run": "실행 문제",
         "threshold": "기준 {threshold:g}% 미만입니다.",
     },
@@ -323,7 +395,8 @@ _WORDS: dict[str, dict[str, Any]] = {
         "nothing": "Nothing to grade: change or add a .ipynb or .py file with an "
         "`# EXERCISE: <id>` line.",
         "passed-over": "Files not graded",
-        "material": "This change edits the course material (checks may not be trusted)",
+        "material": "This change touches the course material or the grading set-up "
+        "(checks may not be trusted)",
         "run": "Run problem",
         "threshold": "Below the {threshold:g}% threshold.",
     },

