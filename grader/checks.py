@@ -10,8 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from grader.feedback import fail
+from grader.feedback import expect, fail
 from grader.remote import RemoteObject
+from grader.trusted import trusted_model
 
 
 def describe(value: Any) -> str:
@@ -101,27 +102,166 @@ def expect_number(value: Any, name: str) -> int | float:
     return int(array) if array.dtype.kind in "iu" else float(array)
 
 
-def expect_model(value: Any, name: str) -> RemoteObject:
-    """Give ``value`` as the student's Keras model, failing unless it is one."""
-    if not (
-        isinstance(value, RemoteObject)
-        and value.remote_type.startswith("keras.")
-        and "models" in value.remote_type
-    ):
+def expect_model(value: Any, name: str) -> Any:
+    """Give the student's Keras model rebuilt in the grader, failing unless it can be.
+
+    The model crosses as configuration and weights and is rebuilt in safe mode
+    (:mod:`grader.trusted`); the runner's word on its type or size counts for nothing.
+    Keep ``value`` itself to hand the model back to the student's functions.
+    """
+    return trusted_model(value, name)
+
+
+def dense_layers(model: Any) -> list[tuple[int, str]]:
+    """Each Dense layer of a rebuilt model as ``(units, activation)``.
+
+    A linear Dense followed by an activation layer (``Activation("relu")``, ``ReLU()``,
+    ``Softmax()``) computes what one Dense with that activation does, and counts as one.
+    """
+    import keras
+
+    layers: list[tuple[int, str]] = []
+    linear_dense_last = False
+    for layer in _flat_layers(model):
+        after = _activation_of(layer) if linear_dense_last else None
+        if after is not None:
+            layers[-1] = (layers[-1][0], after)
+            linear_dense_last = after == "linear"
+        elif isinstance(layer, keras.layers.Dense):
+            activation = _function_name(layer.activation)
+            layers.append((int(layer.units), activation))
+            linear_dense_last = activation == "linear"
+        elif not isinstance(layer, (keras.layers.InputLayer, keras.layers.Dropout)):
+            linear_dense_last = False
+    return layers
+
+
+def _flat_layers(model: Any) -> list[Any]:
+    import keras
+
+    flat = []
+    for layer in model.layers:
+        flat.extend(_flat_layers(layer) if isinstance(layer, keras.Model) else [layer])
+    return flat
+
+
+def _activation_of(layer: Any) -> str | None:
+    import keras
+
+    if isinstance(layer, keras.layers.Activation):
+        return _function_name(layer.activation)
+    if isinstance(layer, keras.layers.ReLU) and layer.get_config().get("max_value") is None:
+        config = layer.get_config()
+        if not config.get("negative_slope") and not config.get("threshold"):
+            return "relu"
+    if isinstance(layer, keras.layers.Softmax) and layer.get_config().get("axis") in (-1, [-1]):
+        return "softmax"
+    return None
+
+
+def _function_name(function: Any) -> str:
+    return str(getattr(function, "__name__", type(function).__name__))
+
+
+def loss_name(model: Any) -> str | None:
+    """The rebuilt model's loss by canonical name, however it was given.
+
+    ``"mse"``, ``"mean_squared_error"``, ``keras.losses.mean_squared_error`` and
+    ``keras.losses.MeanSquaredError()`` all give ``"mean_squared_error"``; None if
+    the model is not compiled.
+    """
+    import keras
+
+    loss = getattr(model, "loss", None)
+    if loss is None:
+        return None
+    if isinstance(loss, str):
+        loss = keras.losses.get(loss)
+    return _function_name(getattr(loss, "fn", loss))
+
+
+def optimizer_name(model: Any) -> str | None:
+    """The rebuilt model's optimizer by class, lower case (``"adam"``); None if not compiled."""
+    optimizer = getattr(model, "optimizer", None) if getattr(model, "compiled", False) else None
+    return None if optimizer is None else type(optimizer).__name__.lower()
+
+
+def predict(model: Any, inputs: Any) -> np.ndarray[Any, Any]:
+    """What the rebuilt model gives for grader-made ``inputs``, as an array."""
+    outputs = model(inputs, training=False)
+    return np.asarray(outputs.numpy() if hasattr(outputs, "numpy") else outputs)
+
+
+def expect_independent_models(first: Any, second: Any, name: str) -> None:
+    """Fail unless the two runner handles are different models, judged by their weights.
+
+    New weights are set on the first; a second that is the same object (or shares its
+    layers) then shows them too. A name proves nothing: two models may share one.
+    """
+    before = expect_model(second, name).get_weights()
+    shapes = [w.shape for w in expect_model(first, name).get_weights()]
+    marked = [np.full(shape, 0.5 + index, np.float32) for index, shape in enumerate(shapes)]
+    first.set_weights(marked)
+    after = expect_model(second, name).get_weights()
+    unchanged = len(before) == len(after) and all(
+        np.array_equal(b, a) for b, a in zip(before, after, strict=True)
+    )
+    expect(
+        unchanged,
+        ko=f"{name}: 같은 모델(또는 같은 층)을 다시 돌려줍니다. 한 모델의 가중치를 바꾸자 "
+        "다른 모델의 가중치도 바뀌었습니다. 함수 안에서 층과 모델을 새로 만드세요.",
+        en=f"{name}: the same model (or the same layers) is returned again: setting one "
+        "model's weights changed the other's. Build the layers and the model inside the "
+        "function.",
+        diagnosis="same-model-returned",
+    )
+
+
+def expect_variable(value: Any, name: str, shape: tuple[int, ...]) -> RemoteObject:
+    """Give the runner handle of the student's ``tf.Variable`` ``name`` of this shape.
+
+    A tensor or array that came back as data is not a variable (``W = W - ...`` rebinds
+    the name to a tensor); whether a handle is one is judged by :func:`expect_assignable`.
+    """
+    if not isinstance(value, RemoteObject):
+        rebound = value is not None and hasattr(value, "shape")
         fail(
-            ko=f"`{name}` 은(는) Keras 모델이어야 하는데 {describe(value)} 입니다. 모델을 "
-            "return 했는지 확인하세요.",
-            en=f"`{name}` should be a Keras model, it is {describe(value)}. Did you return it?",
-            diagnosis="none-returned" if value is None else None,
+            ko=f"{name}: tf.Variable 이어야 하는데 {describe(value)} 입니다."
+            + (
+                f" `{name} = {name} - ...` 처럼 다시 대입하면 텐서가 됩니다: assign_sub 를 쓰세요."
+                if rebound
+                else ""
+            ),
+            en=f"{name} should be a tf.Variable, it is {describe(value)}."
+            + (
+                f" Rebinding with `{name} = {name} - ...` makes it a tensor: use assign_sub."
+                if rebound
+                else ""
+            ),
+            diagnosis="rebind-not-assign" if rebound else None,
         )
+    got = np.asarray(value.numpy()).shape
+    expect(
+        got == tuple(shape),
+        ko=f"{name} 의 모양이 {tuple(shape)} 이어야 하는데 {got} 입니다.",
+        en=f"{name} should have shape {tuple(shape)}, it has {got}.",
+        diagnosis="wrong-shape",
+    )
     return value
 
 
-def dense_layers(model: RemoteObject) -> list[tuple[int, str]]:
-    """Each Dense layer of a student's model as ``(units, activation)``."""
-    layers = []
-    for layer in model.layers:
-        config = layer.get_config()
-        if isinstance(config, dict) and "units" in config:
-            layers.append((int(config["units"]), str(config.get("activation"))))
-    return layers
+def expect_assignable(variables: dict[str, RemoteObject], values: dict[str, Any]) -> None:
+    """Assign grader-chosen values and read them back, failing unless each variable keeps its."""
+    for name, value in values.items():
+        variables[name].assign(value)
+        expect(
+            np.allclose(np.asarray(variables[name].numpy()), value),
+            ko=f"{name}.assign(...) 로 넣은 값이 {name} 에 남지 않습니다: tf.Variable 로 만드세요.",
+            en=f"{name} does not keep what {name}.assign(...) gives it: make it a tf.Variable.",
+            diagnosis="not-a-variable",
+        )
+
+
+def values_of(variables: dict[str, RemoteObject]) -> dict[str, np.ndarray[Any, Any]]:
+    """The variables' current values, as float64 arrays to compute with here."""
+    return {name: np.asarray(handle.numpy(), np.float64) for name, handle in variables.items()}

@@ -1,10 +1,13 @@
-"""Hidden checks for 'linear_classifier': training steps on points the grader makes."""
+"""Hidden checks for 'linear_classifier': training steps on points the grader makes, each
+compared with a gradient-descent step computed here from the same values."""
 
 import numpy as np
 import pytest
 
 from grader import expect
-from grader.checks import expect_number
+from grader.checks import expect_assignable, expect_number, expect_variable, values_of
+
+SHAPES = {"W": (2, 1), "b": (1,)}
 
 
 def make_points(seed):
@@ -17,24 +20,61 @@ def make_points(seed):
     return inputs, targets
 
 
+LEARNING_RATE = 0.1
+
+
+def descent_step(values, inputs, targets):
+    """One step of gradient descent on the mean squared error; gives (loss, new values)."""
+    x, y = inputs.astype(np.float64), targets.astype(np.float64)
+    error = x @ values["W"] + values["b"] - y
+    loss = float(np.mean(error**2))
+    grad_w = 2.0 / len(x) * x.T @ error
+    grad_b = 2.0 / len(x) * error.sum(axis=0)
+    return loss, {
+        "W": values["W"] - LEARNING_RATE * grad_w,
+        "b": values["b"] - LEARNING_RATE * grad_b,
+    }
+
+
 @pytest.mark.points(3)
-def test_each_training_step_lowers_the_loss(student):
-    """ko: training_step 을 거듭하면 새 데이터에서도 손실이 줄어듭니다.
-    en: repeated training steps lower the loss on new data too."""
-    inputs, targets = make_points(99)
-    losses = [
-        expect_number(student.training_step(inputs, targets), "training_step(...)")
-        for _ in range(5)
-    ]
-    rising = losses[-1] > losses[0]
-    expect(
-        losses[-1] < losses[0],
-        ko=f"손실이 줄지 않습니다 ({losses[0]:.3f} → {losses[-1]:.3f})."
-        + (" 기울기의 반대 방향으로 가야 합니다: assign_sub 를 쓰세요." if rising else ""),
-        en=f"the loss does not fall ({losses[0]:.3f} → {losses[-1]:.3f})."
-        + (" Step against the gradient: use assign_sub." if rising else ""),
-        diagnosis="gradient-ascent" if rising else None,
+def test_each_training_step_is_a_step_of_gradient_descent(student):
+    """ko: training_step 한 번은 학습률 0.1 의 경사 하강 한 걸음이고, 그 전의 손실을 돌려줍니다.
+    en: each training_step is one gradient-descent step at learning rate 0.1, returning the loss."""
+    variables = {
+        name: expect_variable(getattr(student, name), name, SHAPES[name]) for name in SHAPES
+    }
+    rng = np.random.default_rng(6)
+    expect_assignable(
+        variables, {"W": rng.uniform(size=(2, 1)).astype("float32"), "b": np.zeros(1, "float32")}
     )
+    inputs, targets = make_points(99)
+    values = values_of(variables)
+    for _ in range(5):
+        loss, wanted = descent_step(values, inputs, targets)
+        returned = expect_number(student.training_step(inputs, targets), "training_step(...)")
+        values = values_of(variables)
+        rising = descent_step(values, inputs, targets)[0] > loss
+        expect(
+            all(np.allclose(values[k], wanted[k], rtol=1e-3, atol=1e-5) for k in wanted),
+            ko="training_step 뒤의 W 와 b 가 경사 하강 한 걸음(학습률 0.1)과 다릅니다."
+            + (
+                " 손실이 커집니다: 기울기의 반대 방향으로 가야 하니 assign_sub 를 쓰세요."
+                if rising
+                else ""
+            ),
+            en="W and b after training_step differ from one gradient-descent step "
+            "(learning rate 0.1)."
+            + (" The loss grows: step against the gradient, with assign_sub." if rising else ""),
+            diagnosis="gradient-ascent" if rising else None,
+        )
+        expect(
+            abs(returned - loss) <= 1e-3 * max(1.0, loss),
+            ko="training_step 이 돌려준 값이 그 걸음 전의 손실과 다릅니다: 테이프 안에서 "
+            "계산한 loss 를 돌려주세요.",
+            en="training_step returns something other than the loss before its step: return "
+            "the loss computed inside the tape.",
+        )
+        values = wanted
 
 
 @pytest.mark.points(2)

@@ -1,10 +1,10 @@
-"""Hidden checks for 'model_building': the models run on data chosen here."""
+"""Hidden checks for 'model_building': the rebuilt models run on data chosen here."""
 
 import numpy as np
 import pytest
 
 from grader import expect
-from grader.checks import dense_layers, expect_model
+from grader.checks import dense_layers, expect_independent_models, expect_model, predict
 
 LAYERS = [(256, "relu"), (128, "relu"), (10, "softmax")]
 
@@ -17,7 +17,7 @@ def test_sequential_by_list(student):
     layers = dense_layers(model)
     wrong_last = layers[:2] == LAYERS[:2] and len(layers) == 3 and layers[2][1] != "softmax"
     expect(
-        layers == LAYERS,
+        layers == LAYERS and model.count_params() == 235_146,
         ko="build_sequential_list() 의 층이 틀립니다.",
         en="build_sequential_list() has the wrong layers.",
         diagnosis="wrong-last-activation" if wrong_last else None,
@@ -31,7 +31,7 @@ def test_predictions_are_probabilities(student, builder):
     en: predictions are probabilities summing to 1 per row."""
     model = expect_model(getattr(student, builder)(), f"{builder}()")
     x = np.random.default_rng(7).normal(size=(6, 784)).astype(np.float32)
-    predictions = np.asarray(model.predict(x, verbose=0))
+    predictions = predict(model, x)
     expect(
         predictions.shape == (6, 10),
         ko=f"예측 모양이 (6, 10) 이어야 하는데 {predictions.shape} 입니다.",
@@ -53,11 +53,20 @@ def test_two_input_model_predicts_from_both(student):
     rng = np.random.default_rng(3)
     a = rng.normal(size=(4, 32)).astype(np.float32)
     b = rng.normal(size=(4, 16)).astype(np.float32)
-    out = np.asarray(model.predict([a, b], verbose=0))
+    out = predict(model, [a, b])
     expect(
         out.shape == (4, 1),
         ko=f"출력 모양이 (4, 1) 이어야 하는데 {out.shape} 입니다.",
         en=f"the output should have shape (4, 1), it has {out.shape}.",
+    )
+    uses_a = not np.allclose(predict(model, [a + 1.0, b]), out)
+    uses_b = not np.allclose(predict(model, [a, b + 1.0]), out)
+    expect(
+        uses_a and uses_b,
+        ko="출력이 두 입력 중 하나에만 달려 있습니다: 두 Dense 층의 출력을 concatenate 로 "
+        "합쳐 마지막 층에 넣으세요.",
+        en="the output depends on only one of the inputs: join both Dense layers' outputs "
+        "with concatenate and feed that to the last layer.",
     )
 
 
@@ -66,8 +75,4 @@ def test_each_call_builds_a_new_model(student):
     """ko: 함수를 부를 때마다 새 모델을 만듭니다.
     en: each call builds a new model."""
     first, second = student.build_functional(), student.build_functional()
-    expect(
-        first.name != second.name,
-        ko="같은 모델 객체를 다시 돌려줍니다. 함수 안에서 모델을 만드세요.",
-        en="the same model object is returned twice; build the model inside the function.",
-    )
+    expect_independent_models(first, second, "build_functional()")
