@@ -4,6 +4,10 @@
 (everything, per check) and ``canvas.csv`` (Canvas's gradebook import). Each is
 written to a temporary file and moved into place, so a full disk or a crash
 leaves the previous file whole instead of a truncated one.
+
+Names come from students' file names: a text cell a spreadsheet would read as a
+formula (``=2+5*7.py``) is written with a leading apostrophe, and a student whose
+row cannot be made is named in the problems returned, the others written.
 """
 
 from __future__ import annotations
@@ -12,10 +16,15 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 from grader.bank import Bank
 from grader.errors import GraderError, StoreError
 from grader.results import SubmissionResult
+from grader.text import safe_text
+
+#: What could not be exported or rendered for a student, by student.
+Problems = dict[str, str]
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -23,7 +32,9 @@ def write_atomically(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8")
+        # A lone surrogate that got this far is written as its escape (valid in JSON)
+        # rather than losing the whole file.
+        temporary.write_text(text, encoding="utf-8", errors="backslashreplace")
         temporary.replace(path)
     except OSError as error:
         temporary.unlink(missing_ok=True)
@@ -33,43 +44,92 @@ def write_atomically(path: Path, text: str) -> None:
         ) from None
 
 
-def grades_csv(results: list[SubmissionResult], exercise_ids: list[str]) -> str:
-    """One row per student: a column per exercise, then the total and the maximum."""
+def grades_csv(
+    results: list[SubmissionResult], exercise_ids: list[str], problems: Problems | None = None
+) -> str:
+    """One row per student: a column per exercise, then the total and the maximum.
+
+    A student whose row cannot be made gets a row with the name only, and is named in
+    ``problems``.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", *exercise_ids, "total", "max"])
+    writer.writerow(["student", *(text_cell(e) for e in exercise_ids), "total", "max"])
     for result in results:
-        by_exercise = {e.exercise: e.points for e in result.exercises}
-        writer.writerow(
-            [
-                result.student,
+        try:
+            by_exercise = {e.exercise: e.points for e in result.exercises}
+            row = [
                 *(_number(by_exercise.get(exercise_id, 0.0)) for exercise_id in exercise_ids),
                 _number(result.points),
                 _number(result.max_points),
             ]
-        )
+        except Exception as error:
+            _note(problems, result, "grades.csv", error)
+            row = [""] * (len(exercise_ids) + 2)
+        writer.writerow([text_cell(result.student), *row])
     return buffer.getvalue()
 
 
-def results_json(results: list[SubmissionResult], bank: Bank) -> str:
-    """Every student's result, per check: outcome, points, messages (ko, en), timings."""
+def results_json(
+    results: list[SubmissionResult], bank: Bank, problems: Problems | None = None
+) -> str:
+    """Every student's result, per check: outcome, points, messages (ko, en), timings.
+
+    A student whose result cannot be written is listed with its name and the error,
+    and named in ``problems``.
+    """
     document = {
         "bank_version": bank.version,
         "exercises": [
             {"id": e.id, "title": {"ko": e.title.ko, "en": e.title.en}} for e in bank.exercises
         ],
-        "students": [result.to_json() for result in results],
+        "students": [_student_json(result, problems) for result in results],
     }
     return json.dumps(document, ensure_ascii=False, indent=1)
+
+
+def _student_json(result: SubmissionResult, problems: Problems | None) -> dict[str, Any]:
+    try:
+        data = result.to_json()
+        json.dumps(data)
+    except Exception as error:
+        what = _note(problems, result, "results.json", error)
+        return {"student": result.student, "path": result.path, "error": what}
+    return data
+
+
+def _note(problems: Problems | None, result: SubmissionResult, view: str, error: Exception) -> str:
+    what = f"{view}: could not be written for {result.student} ({type(error).__name__}: {error})"
+    if problems is not None:
+        problems[result.student] = safe_text(what)
+    return what
+
+
+def text_cell(value: str) -> str:
+    """Give ``value`` as a CSV text cell that no spreadsheet reads as a formula."""
+    text = safe_text(value)
+    return (
+        "'" + text
+        if value.startswith(_FORMULA_STARTS) or text.startswith(_FORMULA_STARTS)
+        else text
+    )
+
+
+# Spreadsheets (Excel, LibreOffice, Google Sheets) start a formula at any of these,
+# tab and carriage return included (OWASP, "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
 
 
-def write_exports(results: list[SubmissionResult], bank: Bank, out: Path) -> None:
-    write_atomically(out / "grades.csv", grades_csv(results, bank.ids()))
-    write_atomically(out / "results.json", results_json(results, bank))
+def write_exports(results: list[SubmissionResult], bank: Bank, out: Path) -> Problems:
+    """Write ``grades.csv`` and ``results.json``; give the students whose rows failed."""
+    problems: Problems = {}
+    write_atomically(out / "grades.csv", grades_csv(results, bank.ids(), problems))
+    write_atomically(out / "results.json", results_json(results, bank, problems))
+    return problems
 
 
 #: The identity columns Canvas's gradebook import reads, in its export's order.
@@ -100,7 +160,7 @@ def canvas_csv(
     maximum = max((r.max_points for r in results), default=0.0)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*CANVAS_COLUMNS, assignment])
+    writer.writerow([*CANVAS_COLUMNS, text_cell(assignment)])
     writer.writerow(["    Points Possible", "", "", "", "", _number(maximum)])
     unknown: list[str] = []
     for result in results:
@@ -110,7 +170,10 @@ def canvas_csv(
                 unknown.append(result.student)
             row = {"Student": result.student, "SIS Login ID": result.student}
         writer.writerow(
-            [*(row.get(column, "") for column in CANVAS_COLUMNS), _number(result.points)]
+            [
+                *(text_cell(row.get(column) or "") for column in CANVAS_COLUMNS),
+                _number(result.points),
+            ]
         )
     return buffer.getvalue(), unknown
 

@@ -24,6 +24,7 @@ from grader.errors import GraderError
 from grader.exports import write_atomically
 from grader.feedback import Language
 from grader.results import CheckOutcome, SubmissionResult
+from grader.text import safe_text
 
 #: When Gradescope shows a test to the student.
 Visibility = Literal["hidden", "after_due_date", "after_published", "visible"]
@@ -54,7 +55,7 @@ def results_document(
         f"{Path(r.path).name}: {notice}" for r in results for notice in r.notices
     ]
     points = sum(test["score"] for test in tests)
-    return {
+    document = {
         "score": round(points, 6),
         "execution_time": math.ceil(sum(r.seconds for r in results)),
         "output": _clip("\n".join([*notes, *problems])),
@@ -68,18 +69,32 @@ def results_document(
             "files": [r.path for r in results],
         },
     }
+    cleaned: dict[str, Any] = _safe(document)
+    return cleaned
 
 
 def failure_document(message: str) -> dict[str, Any]:
     """A ``results.json`` saying that nothing could be graded, and why."""
     return {
         "score": 0,
-        "output": _clip(message),
+        "output": _clip(safe_text(message)),
         "output_format": "text",
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": [],
     }
+
+
+def _safe(value: Any) -> Any:
+    # Feedback can quote what a submission printed or returned; Gradescope must get
+    # valid UTF-8 whatever it holds, so the document is cleaned as a whole.
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, dict):
+        return {key: _safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_safe(item) for item in value]
+    return value
 
 
 def _test(check: CheckOutcome, lang: Language, hidden: Visibility, number: str) -> dict[str, Any]:

@@ -9,16 +9,28 @@ A student's page shows the submission as it ran: each exercise's cells (code
 highlighted and markdown rendered by nbconvert's filters, with the outputs and
 errors the runner reported) beside that exercise's checks. The code is read
 back from the submitted file, and only if it is the file that was graded.
+
+Everything a student wrote is shown, never run: raw HTML in markdown is shown as
+text, links keep only the ``http``, ``https`` and ``mailto`` schemes and in-page
+anchors, pasted images (cell attachments) are embedded as raster data URIs or
+named in a placeholder, and every page carries a Content-Security-Policy that
+allows its inline style and, on the class page, its one script by hash. A page
+that cannot be rendered is replaced by one saying so; the others are written.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
+import re
 import statistics
+import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import jinja2
 from markupsafe import Markup
@@ -26,10 +38,11 @@ from markupsafe import Markup
 from grader import messages
 from grader.bank import Bank
 from grader.errors import SubmissionError
-from grader.exports import write_atomically
+from grader.exports import Problems, write_atomically
 from grader.feedback import Language, Message
 from grader.results import CellRun, SubmissionResult
 from grader.submission import Submission, load_submission
+from grader.text import escaped_surrogates, safe_text
 
 _SYMBOLS = {"passed": "✓", "partial": "◐", "failed": "✗", "error": "!", "not-answered": "–"}
 _PACKAGED_REPORTS = Path(__file__).resolve().parent.parent / "reports"
@@ -86,11 +99,17 @@ def _environment(folder: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["basename"] = lambda path: Path(str(path)).name
-    env.filters["urlencode"] = lambda text: quote(str(text))
+    env.filters["urlencode"] = lambda text: quote(str(text), errors="backslashreplace")
+    env.filters["page_name"] = page_name
     env.filters["strip_ansi"] = _strip_ansi
     env.globals["fmt"] = _fmt
     env.globals["symbols"] = _SYMBOLS
     return env
+
+
+def page_name(student: str) -> str:
+    """The file name of a student's page (a name's undecodable bytes written as escapes)."""
+    return f"{escaped_surrogates(student)}.html"
 
 
 def _strip_ansi(text: str) -> str:
@@ -108,44 +127,190 @@ class _Renderer:
 
     def __init__(self) -> None:
         from nbconvert.filters.highlight import Highlight2HTML
-        from nbconvert.filters.markdown_mistune import markdown2html_mistune
+        from nbconvert.filters.markdown_mistune import MarkdownWithMath
         from pygments.formatters import HtmlFormatter
 
         self._highlight = Highlight2HTML(pygments_lexer="ipython3")
-        self._markdown = markdown2html_mistune
+        self._markdown_html = _safe_markdown_renderer()
+        self._markdown = MarkdownWithMath(renderer=self._markdown_html)
         self.pygments_css = HtmlFormatter().get_style_defs(".highlight")
 
     def code(self, source: str) -> Markup:
         return Markup(self._highlight(source))
 
-    def markdown(self, source: str) -> Markup:
+    def markdown(self, source: str, attachments: Any = None) -> Markup:
         # Student markdown may hold raw HTML; it is shown as text, never as markup.
         escaped = source.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return Markup(self._markdown(escaped))
+        self._markdown_html.attachments = _images(attachments)
+        try:
+            return Markup(self._markdown.render(escaped))
+        except Exception:
+            # Markdown the parser cannot take is still the student's text: shown as such.
+            return Markup("<pre>") + source + Markup("</pre>")
+
+
+#: Link targets a report keeps; any other scheme (javascript:, data:, vbscript:, file:)
+#: is dropped with its link, the link's text kept.
+_LINK_PREFIXES = ("http://", "https://", "mailto:", "#")
+_RASTER_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+_MAX_IMAGE_BASE64 = 2 * 1024 * 1024
+_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+# Browsers ignore these anywhere in a URL (tab, newline) or around it (controls, space).
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+")
+
+
+def safe_link(url: str) -> str | None:
+    """Give ``url`` if a report may link to it (http, https, mailto, an in-page anchor),
+    else None; entities, percent-escapes, case and whitespace cannot disguise a scheme."""
+    candidates = [url]
+    decoded = url
+    for _ in range(3):
+        decoded = html.unescape(unquote(decoded))
+        candidates.append(decoded)
+    for candidate in candidates:
+        if not _URL_IGNORED.sub("", candidate).lower().startswith(_LINK_PREFIXES):
+            return None
+    return url
+
+
+def _images(attachments: Any) -> dict[str, str]:
+    """A markdown cell's attachments as data URIs, for the raster images among them only."""
+    if not isinstance(attachments, dict):
+        return {}
+    images = {}
+    for name, bundle in attachments.items():
+        if not (isinstance(name, str) and isinstance(bundle, dict)):
+            continue
+        for mime in _RASTER_TYPES:
+            data = bundle.get(mime)
+            if isinstance(data, list):
+                data = "".join(part for part in data if isinstance(part, str))
+            if not isinstance(data, str):
+                continue
+            data = "".join(data.split())
+            if len(data) <= _MAX_IMAGE_BASE64 and _BASE64.fullmatch(data):
+                images[name] = f"data:{mime};base64,{data}"
+                break
+    return images
+
+
+def _safe_markdown_renderer() -> Any:
+    from nbconvert.filters.markdown_mistune import IPythonRenderer
+
+    class SafeRenderer(IPythonRenderer):
+        """nbconvert's renderer with student links and images made inert.
+
+        ``attachments`` holds, by name, the data URIs :func:`_images` made.
+        """
+
+        def link(self, text: str, url: str, title: str | None = None) -> str:
+            target = safe_link(url)
+            if target is None:
+                return f'<span class="dropped-link">{text}</span>'
+            attrs = {"href": target, "title": title, "rel": "noopener noreferrer"}
+            return f"<a{self.render_attrs(attrs)}>{text}</a>"
+
+        def image(self, text: str, url: str, title: str | None = None) -> str:
+            alt = html.escape(re.sub(r"<[^>]*>", "", text))
+            name = url.removeprefix("attachment:")
+            source = self.attachments.get(name) if url.startswith("attachment:") else None
+            if isinstance(source, str):
+                return f'<img src="{source}" alt="{alt}">'
+            # Any other image would be fetched from elsewhere: it is named, not loaded.
+            label = alt or html.escape(name)
+            return f'<span class="image-placeholder">[그림 · image: {label}]</span>'
+
+    return SafeRenderer(escape=False, allow_harmful_protocols=False)
+
+
+def page_policy(script: str | None = None) -> Markup:
+    """The Content-Security-Policy of a page: its inline style, images as data URIs, and
+    no script but ``script``, allowed by its SHA-256 hash."""
+    scripts = "'none'"
+    if script is not None:
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        scripts = f"'sha256-{digest}'"
+    # Markup: made of constants and a base64 digest, nothing to escape.
+    return Markup(
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        f"script-src {scripts}; base-uri 'none'; form-action 'none'"
+    )
+
+
+#: Letters of other scripts that look like Latin ones (Unicode's confusables, the
+#: letters a name is likely to hold); NFKD folds full-width and accented forms first.
+_LOOKALIKES = str.maketrans(
+    "аАвВеЕһҺіІјЈкКмМнНоОрРсСтТуУхХѕЅԁԛԝɡıαΑβΒεΕζΖηΗιΙκΚμΜνΝοΟρΡτΤυΥχΧℓ",
+    "aABBeEhHiIjJkKmMhHoOpPcCtTyYxXsSdqwgiaABBeEZZnHiIkKuMvNoOpPtTuYxXl",
+)
+
+
+def name_skeleton(name: str) -> str:
+    """What ``name`` looks like: look-alike letters folded to Latin, marks and invisible
+    characters dropped, case folded."""
+    folded = unicodedata.normalize("NFKD", name).translate(_LOOKALIKES)
+    kept = (
+        c
+        for c in folded
+        if not unicodedata.combining(c) and unicodedata.category(c) not in ("Cf", "Cc")
+    )
+    return "".join(kept).casefold()
+
+
+def lookalike_names(names: list[str]) -> dict[str, list[str]]:
+    """Names that are not plain ASCII and look like another student's, with those others."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        groups[name_skeleton(name)].append(name)
+    return {
+        name: [other for other in group if other != name]
+        for group in groups.values()
+        if len(set(group)) > 1
+        for name in group
+        if not name.isascii()
+    }
+
+
+_PAGE_FAILED = Message(
+    ko="이 학생의 결과 페이지를 만들 수 없었습니다. 점수는 grades.csv 와 results.json 에 있습니다.",
+    en="This student's page could not be rendered; the grades are in grades.csv and results.json.",
+)
 
 
 def write_reports(
-    results: list[SubmissionResult], bank: Bank, out: Path, lang: Language = "ko"
-) -> None:
-    """Write ``out/index.html`` and ``out/students/<student>.html``."""
+    results: list[SubmissionResult],
+    bank: Bank,
+    out: Path,
+    lang: Language = "ko",
+    problems: Problems | None = None,
+) -> Problems:
+    """Write ``out/index.html`` and ``out/students/<student>.html``; give the students whose
+    page could not be rendered, and why.
+
+    ``problems`` (from storing and exporting) and the pages' own are shown on the
+    students' rows of the class page.
+    """
     folder = templates_folder(bank)
     env = _environment(folder)
     renderer = _Renderer()
     css = Markup((folder / "style.css").read_text(encoding="utf-8") + renderer.pygments_css)
     titles = {e.id: e.title for e in bank.exercises}
     student_page = env.get_template("student.html.j2")
+    failed: Problems = {}
     for result in results:
-        sections, shown = _sections(result, renderer)
-        html = student_page.render(
-            result=result,
-            titles=_titles_for(result, titles),
-            css=css,
-            lang=lang,
-            sections=sections,
-            code_shown=shown,
-            problems=run_problems(result),
-        )
-        write_atomically(out / "students" / f"{result.student}.html", html)
+        try:
+            page = _student_page(student_page, result, renderer, titles, css, lang)
+        except Exception as error:
+            failed[result.student] = safe_text(
+                f"page: could not be rendered for {result.student} ({type(error).__name__}: "
+                f"{error})"
+            )
+            page = _failed_page(student_page, result, css, lang)
+        try:
+            write_atomically(out / "students" / page_name(result.student), page)
+        except Exception as error:
+            failed[result.student] = safe_text(f"page: could not be written ({error})")
+    script = _script(folder)
     index = env.get_template("index.html.j2").render(
         results=results,
         exercises=bank.exercises,
@@ -158,8 +323,68 @@ def write_reports(
         lang=lang,
         points=_points_of,
         titles=titles,
+        script=Markup(script),
+        policy=page_policy(script),
+        problems={**(problems or {}), **failed},
+        lookalikes=lookalike_names([r.student for r in results]),
     )
     write_atomically(out / "index.html", index)
+    return failed
+
+
+def _student_page(
+    template: jinja2.Template,
+    result: SubmissionResult,
+    renderer: _Renderer,
+    titles: dict[str, Message],
+    css: Markup,
+    lang: Language,
+) -> str:
+    sections, shown = _sections(result, renderer)
+    return template.render(
+        result=result,
+        titles=_titles_for(result, titles),
+        css=css,
+        lang=lang,
+        sections=sections,
+        code_shown=shown,
+        problems=run_problems(result),
+        policy=page_policy(),
+    )
+
+
+def _failed_page(
+    template: jinja2.Template, result: SubmissionResult, css: Markup, lang: Language
+) -> str:
+    """The page of a student whose own could not be rendered: the score and why, or, if
+    even that fails, a plain page saying so."""
+    bare = replace(result, cells=(), notices=(), exercises=())
+    try:
+        return template.render(
+            result=bare,
+            titles={},
+            css=css,
+            lang=lang,
+            sections=[],
+            code_shown=False,
+            problems=[_PAGE_FAILED],
+            policy=page_policy(),
+        )
+    except Exception:
+        name = html.escape(safe_text(result.student))
+        return (
+            f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{page_policy()}">'
+            f"<title>{name}</title></head><body><h1>{name}</h1>"
+            f'<p lang="ko">{_PAGE_FAILED.ko}</p><p lang="en">{_PAGE_FAILED.en}</p></body></html>'
+        )
+
+
+def _script(folder: Path) -> str:
+    """The class page's one script: the templates folder's own, else the framework's."""
+    own = folder / "sort-table.js"
+    path = own if own.is_file() else _PACKAGED_REPORTS / "sort-table.js"
+    return path.read_text(encoding="utf-8")
 
 
 def _titles_for(result: SubmissionResult, titles: dict[str, Message]) -> dict[str, Message]:
@@ -190,7 +415,8 @@ def _sections(result: SubmissionResult, renderer: _Renderer) -> tuple[list[Secti
             if cell.get("cell_type") == "markdown":
                 source = cell.get("source", "")
                 text = "".join(source) if isinstance(source, list) else str(source)
-                by_cell[number].append((None, Block(number, markdown=renderer.markdown(text))))
+                shown = renderer.markdown(safe_text(text), cell.get("attachments"))
+                by_cell[number].append((None, Block(number, markdown=shown)))
         for number in sorted(by_cell):
             blocks.extend(by_cell[number])
     return _group(blocks), submission is not None
@@ -225,16 +451,21 @@ def _graded_file(result: SubmissionResult) -> Submission | None:
 
 def run_problems(result: SubmissionResult) -> list[Message]:
     """What went wrong with the run itself, in plain words, with the cell where it happened."""
-    problems = []
+    problems = [
+        messages.budget_ran_out(o.exercise, o.cell, o.limit, o.seconds) for o in result.overruns
+    ]
     for run in result.cells:
-        if run.status == "timeout":
-            problems.append(messages.cell_timed_out(run.cell))
-        elif run.status == "crashed":
+        if run.status == "crashed":
             problems.append(messages.cell_crashed(run.cell, run.evalue))
         elif run.ename in _OUT_OF_MEMORY:
             problems.append(messages.cell_out_of_memory(run.cell))
-    if result.error and not any(run.status in ("timeout", "crashed") for run in result.cells):
-        problems.append(messages.submission_unreadable(result.error))
+    explained = result.overruns or any(run.status == "crashed" for run in result.cells)
+    if result.error and not explained:
+        # A runner that never started read nothing: only then was the file unreadable.
+        unread = result.runner_status == "not started"
+        problems.append(
+            (messages.submission_unreadable if unread else messages.runner_stopped)(result.error)
+        )
     return problems
 
 

@@ -20,6 +20,7 @@ from grader.exports import (
     read_canvas_roster,
     results_json,
     write_atomically,
+    write_exports,
 )
 from grader.store import ResultsStore
 
@@ -132,3 +133,65 @@ def test_export_writes_every_format_from_the_store(batch_out: Path) -> None:
 
 def test_export_without_a_store_says_to_run_batch(tmp_path: Path) -> None:
     assert main(["export", str(tmp_path), "--format", "canvas"]) == 2
+
+
+# -- hostile names and text ----------------------------------------------------------
+
+FORMULAS = ["=2+5*7", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+@pytest.mark.parametrize("name", FORMULAS)
+def test_a_name_a_spreadsheet_would_run_is_neutralised(name: str, bank: Bank) -> None:
+    rows = list(csv.reader(io.StringIO(grades_csv([result(name, 1.0)], bank.ids()))))
+    # Carriage returns are dropped from stored text; the cell is still marked as text.
+    shown = "'" + name.replace("\r", "")
+    assert rows[1][0] == shown
+    assert rows[1][-2:] == ["1", "2"]
+    text, _ = canvas_csv([result(name, 1.0)], '=HYPERLINK("x")')
+    canvas = list(csv.reader(io.StringIO(text)))
+    assert canvas[0][-1] == '\'=HYPERLINK("x")'
+    assert canvas[2][0] == canvas[2][3] == shown and canvas[2][-1] == "1"
+
+
+def test_roster_text_is_neutralised_but_scores_stay_numbers(tmp_path: Path) -> None:
+    roster = [
+        {"Student": "=evil()", "ID": "1", "SIS User ID": "", "SIS Login ID": "kim", "Section": "@A"}
+    ]
+    text, _ = canvas_csv([result("kim", 0.5)], "quiz", roster)
+    row = list(csv.reader(io.StringIO(text)))[2]
+    assert row == ["'=evil()", "1", "", "kim", "'@A", "0.50"]
+
+
+def test_exports_take_any_string(bank: Bank, tmp_path: Path) -> None:
+    from .test_store import hostile_result
+
+    results = [hostile_result(), result("kim", 2.0)]
+    (tmp_path / "out").mkdir()
+    problems = write_exports(results, bank, tmp_path / "out")
+    assert problems == {}
+    document = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert [s["student"] for s in document["students"]][1] == "kim"
+    rows = list(csv.DictReader((tmp_path / "out" / "grades.csv").open(encoding="utf-8")))
+    assert [r["student"] for r in rows] == ["mallory\ufffd", "kim"]
+    assert [r["total"] for r in rows] == ["0", "2"]
+
+
+def test_one_student_whose_export_fails_is_named_and_the_rest_written(
+    bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = result("lee", 1.0)
+    real = type(broken).to_json
+
+    def to_json(self: object) -> dict:
+        if getattr(self, "student", "") == "lee":
+            raise RuntimeError("boom")
+        return real(self)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(broken), "to_json", to_json)
+    problems = write_exports([result("kim", 2.0), broken], bank, tmp_path)
+    assert set(problems) == {"lee"} and "boom" in problems["lee"]
+    document = json.loads((tmp_path / "results.json").read_text())
+    kim, lee = document["students"]
+    assert kim["points"] == 2.0 and lee["student"] == "lee" and "boom" in lee["error"]
+    rows = list(csv.DictReader((tmp_path / "grades.csv").open()))
+    assert [r["student"] for r in rows] == ["kim", "lee"]

@@ -134,3 +134,57 @@ def test_a_bank_that_cannot_load_still_leaves_a_results_file(tmp_path: Path) -> 
     jsonschema.validate(document, SCHEMA)
     assert document["score"] == 0 and "could not grade" in document["output"]
     assert "nowhere" in document["output"]
+
+
+class _FakeGrader:
+    """Stands in for the warm grader: gives the results (or raises) the test chose."""
+
+    answer: object = None
+
+    def __init__(self, *args: object) -> None:
+        self.notices: list[str] = []
+
+    def __enter__(self) -> _FakeGrader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def grade_answers(self, chosen: object) -> object:
+        if isinstance(_FakeGrader.answer, Exception):
+            raise _FakeGrader.answer
+        return _FakeGrader.answer
+
+
+@pytest.mark.parametrize("trouble", ["surrogate", "crash"])
+def test_run_autograder_always_leaves_a_results_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trouble: str
+) -> None:
+    from grader import grading
+
+    from .test_store import hostile_result
+
+    _FakeGrader.answer = [hostile_result()] if trouble == "surrogate" else RuntimeError("bug")
+    monkeypatch.setattr(grading, "Grader", _FakeGrader)
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission" / "a.py").write_text("# EXERCISE: one_hot\nx = 1\n")
+    results = tmp_path / "results" / "results.json"
+    arguments = ["--bank", str(ROOT), "gradescope", "grade", str(tmp_path / "submission")]
+    assert main([*arguments, "--results", str(results)]) == 0
+    text = results.read_text(encoding="utf-8")
+    document = json.loads(text)
+    jsonschema.validate(document, SCHEMA)
+    assert "\\ud800" not in text and "\ud800" not in text
+    if trouble == "surrogate":
+        [test] = document["tests"]
+        assert test["output"].startswith("틀림\ufffd") and test["status"] == "failed"
+    else:
+        assert document["score"] == 0 and "bug" in document["output"]
+
+
+def test_results_hold_only_valid_unicode() -> None:
+    from .test_store import hostile_result
+
+    document = results_document([hostile_result()], lang="en")
+    json.dumps(document, ensure_ascii=False).encode("utf-8")
+    assert "\x00" not in json.dumps(document)

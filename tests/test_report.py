@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from grader.bank import Bank
-from grader.report import check_rates, class_stats, histogram_svg, write_reports
+from grader.report import (
+    _Renderer,
+    check_rates,
+    class_stats,
+    histogram_svg,
+    lookalike_names,
+    safe_link,
+    write_reports,
+)
+from grader.results import SubmissionResult
 
 from .test_store import result
 
@@ -38,3 +50,143 @@ def test_the_histogram_counts_every_student() -> None:
     svg = histogram_svg([result("a", 0.0), result("b", 2.0), result("c", 2.0)])
     counts = [int(n) for n in re.findall(r"<title>(\d+)</title>", svg)]
     assert sum(counts) == 3 and counts[0] == 1 and counts[-1] == 2
+
+
+# -- student content is shown, never run ---------------------------------------------
+
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9aw"
+    "AAAABJRU5ErkJggg=="
+)
+HOSTILE_LINKS = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " \tjava\nscript:alert(1)",
+    "jav&#x61;script:alert(1)",
+    "jav&amp;#x61;script:alert(1)",
+    "%6Aavascript:alert(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
+    "\x01javascript:alert(1)",
+]
+
+
+def notebook_result(tmp_path: Path, student: str, *cells: dict) -> SubmissionResult:
+    """A graded result whose file on disk is a notebook of ``cells``, as grading leaves it."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from grader.submission import load_submission
+
+    notebook = new_notebook()
+    notebook.cells = [nbformat.from_dict(cell) for cell in cells]
+    notebook.cells.append(new_code_cell("# EXERCISE: one_hot\nx = 1"))
+    path = tmp_path / f"{student}.ipynb"
+    path.write_text(nbformat.writes(notebook), encoding="utf-8")
+    submission = load_submission(path, student)
+    base = result(student, 2.0)
+    return replace(base, path=str(path), sha256=submission.sha256)
+
+
+def markdown_cell(text: str, attachments: dict | None = None) -> dict:
+    cell = {"cell_type": "markdown", "metadata": {}, "source": text}
+    if attachments is not None:
+        cell["attachments"] = attachments
+    return cell
+
+
+def test_a_pasted_screenshot_is_shown_and_a_missing_one_named(bank: Bank, tmp_path: Path) -> None:
+    pasted = markdown_cell(
+        "![screen](attachment:image.png) and ![gone](attachment:missing.png)",
+        {"image.png": {"image/png": PNG}},
+    )
+    svg = markdown_cell(
+        "![vector](attachment:v.svg) ![far](https://example.com/x.png)",
+        {"v.svg": {"image/svg+xml": "<svg onload=alert(1)>"}},
+    )
+    results = [notebook_result(tmp_path, "kim", pasted, svg)]
+    assert write_reports(results, bank, tmp_path / "out") == {}
+    page = (tmp_path / "out" / "students" / "kim.html").read_text()
+    assert f'<img src="data:image/png;base64,{PNG}" alt="screen">' in page
+    assert "[그림 · image: gone]" in page and "[그림 · image: vector]" in page
+    assert "example.com" not in page and "onload" not in page
+
+
+@pytest.mark.parametrize("url", HOSTILE_LINKS)
+def test_links_to_anything_but_the_web_mail_or_the_page_are_dropped(url: str) -> None:
+    assert safe_link(url) is None
+    renderer = _Renderer()
+    shown = renderer.markdown(f"[click me]({url}) <{url}>")
+    assert "click me" in shown and "<a" not in shown.replace("&lt;a", "")
+    assert 'href="javascript' not in shown.lower()
+
+
+def test_web_mail_and_anchor_links_are_kept() -> None:
+    for url in ("https://www.tensorflow.org/api_docs", "http://a.kr/x?a=1", "mailto:t@a.kr", "#ex"):
+        assert safe_link(url) == url
+    shown = _Renderer().markdown("[docs](https://www.tensorflow.org/) [top](#setup)")
+    assert 'href="https://www.tensorflow.org/"' in shown and 'href="#setup"' in shown
+
+
+def test_every_page_carries_a_policy_allowing_only_its_own_script(
+    bank: Bank, tmp_path: Path
+) -> None:
+    import base64
+    import hashlib
+
+    write_reports([result("kim", 0.0), result("lee", 2.0)], bank, tmp_path)
+    index = (tmp_path / "index.html").read_text()
+    [script] = re.findall(r"<script>(.*?)</script>", index, re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    policies = {}
+    for page in [tmp_path / "index.html", *(tmp_path / "students").glob("*.html")]:
+        text = page.read_text()
+        [policy] = re.findall(
+            r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', text
+        )
+        assert "default-src 'none'" in policy and "unsafe-eval" not in policy
+        assert text.index("Content-Security-Policy") < text.index("<style>")
+        policies[page.name] = policy
+    assert f"script-src 'sha256-{digest}'" in policies["index.html"]
+    assert "script-src 'none'" in policies["kim.html"]
+
+
+def test_names_that_only_look_alike_are_flagged_on_the_class_page(
+    bank: Bank, tmp_path: Path
+) -> None:
+    names = ["zed", "z\u0435d", "kim", "Kim", "ｌｅｅ", "lee", "park"]
+    assert lookalike_names(names) == {"z\u0435d": ["zed"], "ｌｅｅ": ["lee"]}
+    write_reports([result(name, 1.0) for name in names], bank, tmp_path)
+    index = (tmp_path / "index.html").read_text()
+    flagged = re.findall(r'data-student="([^"]+)">.*?(data-testid="lookalike"|</tr>)', index, re.S)
+    assert {name for name, mark in flagged if "lookalike" in mark} == {"z\u0435d", "ｌｅｅ"}
+
+
+def test_a_page_that_cannot_be_rendered_fails_alone(
+    bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from grader import report
+
+    real = report._sections
+
+    def sections(result: SubmissionResult, renderer: object) -> object:
+        if result.student == "lee":
+            raise RuntimeError("renderer broke")
+        return real(result, renderer)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(report, "_sections", sections)
+    failed = write_reports([result("kim", 0.0), result("lee", 2.0)], bank, tmp_path, lang="en")
+    assert set(failed) == {"lee"} and "renderer broke" in failed["lee"]
+    lee = (tmp_path / "students" / "lee.html").read_text()
+    assert "could not be rendered" in lee and "Content-Security-Policy" in lee
+    assert "one-hot-twice" in (tmp_path / "students" / "kim.html").read_text()
+    index = (tmp_path / "index.html").read_text()
+    assert 'data-testid="row-problem">page: could not be rendered for lee' in index
+
+
+def test_pages_take_any_string(bank: Bank, tmp_path: Path) -> None:
+    from .test_store import hostile_result
+
+    assert write_reports([hostile_result(), result("kim", 1.0)], bank, tmp_path) == {}
+    assert len(list((tmp_path / "students").glob("*.html"))) == 2

@@ -1,0 +1,15 @@
+document.querySelectorAll("#students th[data-sort]").forEach(function (header, column) {
+  header.addEventListener("click", function () {
+    var body = document.querySelector("#students tbody");
+    var numeric = header.dataset.sort === "number";
+    var descending = header.dataset.order !== "desc";
+    header.dataset.order = descending ? "desc" : "asc";
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[column].textContent.trim(), y = b.cells[column].textContent.trim();
+      var order = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y);
+      return descending ? -order : order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+  });
+});
