@@ -386,15 +386,27 @@ def _gradescope_grade(args: argparse.Namespace) -> int:
     from grader.exports import write_atomically
     from grader.grading import Grader, GradingOptions
     from grader.submission import files_in, select_submissions
+    from grader.untrusted_files import refused_below
 
     try:
         bank = load_bank(args.bank or find_bank_root())
         chosen, passed_over = select_submissions(files_in(args.submission))
+        # Links, FIFOs and devices are never read; the student is told which and why.
+        refused = [
+            f"{path.relative_to(args.submission)}: {why}"
+            for path, why in refused_below(args.submission)
+        ]
+        passed_over = [*refused, *passed_over]
         if not chosen:
             document = gradescope.failure_document(
-                "제출물이 없습니다: `# EXERCISE: <문제>` 줄이 있는 .ipynb 또는 .py 파일을 "
-                "제출하세요.\nNo submission found: submit a .ipynb or .py file with an "
-                "`# EXERCISE: <id>` line."
+                "\n".join(
+                    [
+                        "제출물이 없습니다: `# EXERCISE: <문제>` 줄이 있는 .ipynb 또는 .py "
+                        "파일을 제출하세요.\nNo submission found: submit a .ipynb or .py file "
+                        "with an `# EXERCISE: <id>` line.",
+                        *passed_over,
+                    ]
+                )
             )
         else:
             # The runner sees neither the submission folder nor where the grade is written.

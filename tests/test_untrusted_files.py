@@ -9,6 +9,8 @@ ini file or plugin from anywhere but the grader itself.
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import shutil
 import signal
@@ -21,6 +23,7 @@ import pytest
 
 from grader.bank import Bank
 from grader.batch import Entry, _read, discover, run_batch
+from grader.cli import main
 from grader.errors import RefusedFile, SubmissionError
 from grader.grading import GradingOptions, _run_pytest
 from grader.store import ResultsStore
@@ -247,6 +250,25 @@ def test_a_link_among_candidates_is_passed_over_saying_why(tmp_path: Path, elsew
     assert chosen == [] and "symbolic link" in passed_over[0]
 
 
+def test_gradescope_reads_no_link_and_says_which_it_refused(
+    tmp_path: Path, elsewhere: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "submission"
+    hostile_links(folder, elsewhere)
+    special_files(folder)
+    (folder / "mixed" / "work.py").unlink()  # the one regular file: nothing is left to grade
+    results = tmp_path / "results" / "results.json"
+    monkeypatch.setenv("GRADER_SECRET_TOKEN", SECRET)
+    arguments = ["--bank", str(ROOT), "gradescope", "grade", str(folder), "--results"]
+    assert main([*arguments, str(results)]) == 0
+    document = json.loads(results.read_text(encoding="utf-8"))
+    assert document["score"] == 0 and "No submission found" in document["output"]
+    for name in ("absolute.py", "environ.py", "linkedfolder", "inside/work.py", "fifo.py"):
+        assert name in document["output"], name
+    assert "symbolic link" in document["output"] and "not a regular file" in document["output"]
+    assert SECRET not in results.read_text() and REFERENCE_MARK not in results.read_text()
+
+
 # -- pytest runs nothing of the student's ---------------------------------------
 
 HOSTILE_CONFTEST = """\
@@ -395,7 +417,9 @@ def test_a_hostile_class_folder_gains_nothing_and_leaks_nothing(
         assert result.points == 0 and result.max_points == alice.max_points, student
         assert result.error is not None, student
         page = (out / "students" / f"{student}.html").read_text(encoding="utf-8")
-        assert "채점하지 않았습니다" in page and "was not graded" in page, student
+        korean, english = result.error.split(" / ")
+        assert "채점하지 않았습니다" in korean and "graded" in english, student
+        assert html.escape(korean) in page and html.escape(english) in page, student
     assert "more than one submission" in str(results["twice"].error)
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "more than one submission" in index
