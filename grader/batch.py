@@ -10,6 +10,7 @@ way results come back to this process, the store's only writer.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import multiprocessing
@@ -25,7 +26,7 @@ from typing import Any
 from grader import messages
 from grader.bank import Bank, load_bank
 from grader.errors import GraderError, RefusedFile, SubmissionError
-from grader.exports import write_exports
+from grader.exports import Problems, write_exports
 from grader.feedback import Language, Message
 from grader.grading import Grader, GradingOptions
 from grader.report import write_reports
@@ -165,15 +166,19 @@ def run_batch(
             if cluster
             else _grade_all(bank, gradable, options, jobs),
         )
+        problems: Problems = {}
         for result, grader_notices in graded:
-            store.save(result)
+            _save(store, result, problems)
             done += 1
             notices.extend(n for n in grader_notices if n not in notices)
             if progress is not None:
                 progress(done, len(todo), result.student)
         results = store.results([e.student for e in entries])
-    write_exports(results, bank, out)
-    write_reports(results, bank, out, lang)
+    # Each student's views are made inside their own guard: one that fails is named on
+    # that student's row and in the notices, and every other student's is written.
+    problems.update(write_exports(results, bank, out))
+    problems.update(write_reports(results, bank, out, lang, problems))
+    notices.extend(f"{student}: {what}" for student, what in sorted(problems.items()))
     return BatchSummary(done, len(entries) - len(todo), len(entries), tuple(notices))
 
 
@@ -190,6 +195,22 @@ def _refused_results(
         # The entry itself is not read, not even to hash it.
         result = grader._unreadable(Path(os.devnull), entry.student, entry.refusal)
         yield replace(result, path=str(entry.path), sha256=entry.sha256()), []
+
+
+def _save(store: ResultsStore, result: SubmissionResult, problems: Problems) -> None:
+    """Store one result; one that cannot be is replaced by a result saying so, and named."""
+    try:
+        store.save(result)
+        return
+    except Exception as error:
+        what = f"result: could not be stored ({type(error).__name__}: {error})"
+    problems[result.student] = what
+    # No checksum: the next run grades this submission again.
+    stand_in = SubmissionResult(
+        result.student, result.path, "", result.bank_version, (), error=what
+    )
+    with contextlib.suppress(Exception):
+        store.save(stand_in)
 
 
 def _grade_all(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 import grader
@@ -231,7 +232,7 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
             progress=advance,
         )
     for notice in summary.notices:
-        console.print(f"[yellow]note:[/yellow] {notice}")
+        console.print(f"[yellow]note:[/yellow] {escape(notice)}")
     console.print(
         f"{summary.students} students: {summary.graded} graded, {summary.skipped} unchanged "
         f"(kept) in {time.perf_counter() - started:.1f} s. Reports: {args.out / 'index.html'}"
