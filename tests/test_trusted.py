@@ -151,3 +151,175 @@ def test_an_activation_after_a_dense_that_has_one_is_not_merged() -> None:
         ]
     )
     assert dense_layers(rebuild(_model_as_data(model))) == [(5, "relu")]
+
+
+MODEL_EXERCISES = ["model_building", "compile_fit", "linear_classifier", "save_load"]
+
+#: Correct answers written differently from the references: functional instead of
+#: Sequential, Dense then Activation, InputLayer, explicit names, objects for the loss
+#: and the optimizer, NumPy for the start values.
+ALTERNATIVES = {
+    "model_building": """# EXERCISE: model_building
+import keras
+from keras import layers
+
+
+def build_sequential_add():
+    model = keras.Sequential(name="by_add")
+    model.add(layers.InputLayer(shape=(784,)))
+    for units in (256, 128):
+        model.add(layers.Dense(units))
+        model.add(layers.Activation("relu"))
+    model.add(layers.Dense(10, activation=keras.activations.softmax))
+    return model
+
+
+def build_sequential_list():
+    return keras.Sequential(
+        [layers.InputLayer(shape=(784,)), layers.Dense(256), layers.ReLU(),
+         layers.Dense(128, activation="relu"), layers.Dense(10), layers.Softmax()],
+        name="by_list",
+    )
+
+
+def build_functional():
+    inputs = keras.Input(shape=(784,), name="pixels")
+    x = inputs
+    for units in (256, 128):
+        x = layers.Activation("relu")(layers.Dense(units)(x))
+    return keras.Model(inputs=inputs, outputs=layers.Dense(10, activation="softmax")(x),
+                       name="classifier")
+
+
+def build_two_input():
+    a, b = keras.Input((32,), name="a"), keras.Input((16,), name="b")
+    joined = layers.Concatenate()([layers.Dense(8, activation="relu")(a),
+                                   layers.Dense(8, activation="relu")(b)])
+    return keras.Model(inputs=[a, b], outputs=layers.Dense(1)(joined), name="two")
+""",
+    "compile_fit": """# EXERCISE: compile_fit
+import keras
+import numpy as np
+
+PROTOTYPES = np.random.default_rng(42).normal(size=(10, 784)).astype("float32")
+
+
+def make_data(seed, n):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 10, size=n)
+    x = PROTOTYPES[y] + rng.normal(scale=3.0, size=(n, 784))
+    return x.astype("float32"), y
+
+
+def build_model():
+    inputs = keras.Input((784,))
+    hidden = keras.layers.Activation("relu")(keras.layers.Dense(64)(inputs))
+    model = keras.Model(inputs, keras.layers.Dense(10, activation="softmax")(hidden), name="mnist")
+    model.compile(
+        optimizer=keras.optimizers.Adam(),
+        loss=keras.losses.SparseCategoricalCrossentropy(),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+early_stopping = keras.callbacks.EarlyStopping("val_loss", patience=3, restore_best_weights=True)
+
+
+def train(model, x, y):
+    return model.fit(x=x, y=y, batch_size=32, epochs=10, verbose=0,
+                     validation_split=0.2, callbacks=[early_stopping])
+
+
+history_keys = sorted(train(build_model(), *make_data(0, 600)).history.keys())
+
+
+def evaluate(model, x, y):
+    return tuple(model.evaluate(x, y, verbose=0))
+
+
+def predict_classes(model, x):
+    return model.predict(x, verbose=0).argmax(axis=-1)
+""",
+    "linear_classifier": """# EXERCISE: linear_classifier
+import numpy as np
+import tensorflow as tf
+
+
+def make_points(seed):
+    rng = np.random.default_rng(seed)
+    cov = [[1, 0.5], [0.5, 1]]
+    negative = rng.multivariate_normal(mean=[0, 3], cov=cov, size=500)
+    positive = rng.multivariate_normal(mean=[3, 0], cov=cov, size=500)
+    inputs = np.vstack((negative, positive)).astype("float32")
+    targets = np.vstack((np.zeros((500, 1)), np.ones((500, 1)))).astype("float32")
+    return inputs, targets
+
+
+inputs, targets = make_points(0)
+W = tf.Variable(np.random.uniform(size=(2, 1)).astype("float32"), name="W")
+b = tf.Variable(np.zeros(1, "float32"), name="b")
+
+
+def model(inputs):
+    return inputs @ W + b
+
+
+def square_loss(targets, predictions):
+    return tf.reduce_mean((targets - predictions) ** 2)
+
+
+def training_step(inputs, targets, learning_rate=0.1):
+    with tf.GradientTape() as tape:
+        loss = square_loss(targets, model(inputs))
+    gradients = tape.gradient(loss, {"W": W, "b": b})
+    W.assign_sub(gradients["W"] * learning_rate)
+    b.assign_sub(gradients["b"] * learning_rate)
+    return loss
+
+
+for step in range(40):
+    training_step(inputs, targets)
+""",
+    "save_load": """# EXERCISE: save_load
+import keras
+
+
+def build():
+    inputs = keras.Input(shape=(4,))
+    hidden = keras.layers.Dense(8)(inputs)
+    outputs = keras.layers.Dense(1)(keras.layers.Activation("relu")(hidden))
+    return keras.Model(inputs, outputs, name="small")
+
+
+def save_and_reload(model, path):
+    model.save_weights(path)
+    reloaded = build()
+    reloaded.load_weights(path)
+    return reloaded
+""",
+}
+
+
+def graded(grader: Any, exercise: str, path: Any) -> Any:
+    result = grader.grade_file(path, student=f"{exercise}:{path.stem}").exercise(exercise)
+    assert result is not None and result.checks, exercise
+    return result
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise", MODEL_EXERCISES)
+def test_a_fake_model_earns_nothing_and_correct_models_earn_everything(
+    grader: Any, bank: Any, exercise: str, tmp_path: Any
+) -> None:
+    solution = bank.get(exercise).solution
+    fake = graded(grader, exercise, solution.parent / "mistakes" / "fake.py")
+    assert fake.points == 0, [(c.check, c.points) for c in fake.checks if c.points]
+    assert any(c.diagnosis in ("not-a-keras-model", "not-a-variable") for c in fake.checks)
+    reference = graded(grader, exercise, solution)
+    assert reference.points == reference.max_points > 0
+    alternative = tmp_path / f"{exercise}_alternative.py"
+    alternative.write_text(ALTERNATIVES[exercise], encoding="utf-8")
+    different = graded(grader, exercise, alternative)
+    failed = [(c.check, c.message) for c in different.checks if not c.passed]
+    assert different.points == different.max_points, failed
