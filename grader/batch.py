@@ -68,6 +68,8 @@ class BatchSummary:
     skipped: int
     students: int
     notices: tuple[str, ...]
+    #: Each student who ran out of a time budget: ``alice (compile_fit, 60 s of CPU)``.
+    out_of_time: tuple[str, ...] = ()
 
 
 def discover(class_dir: Path) -> list[Entry]:
@@ -179,7 +181,28 @@ def run_batch(
     problems.update(write_exports(results, bank, out))
     problems.update(write_reports(results, bank, out, lang, problems))
     notices.extend(f"{student}: {what}" for student, what in sorted(problems.items()))
-    return BatchSummary(done, len(entries) - len(todo), len(entries), tuple(notices))
+    return BatchSummary(
+        done, len(entries) - len(todo), len(entries), tuple(notices), out_of_time(results)
+    )
+
+
+def out_of_time(results: list[SubmissionResult]) -> tuple[str, ...]:
+    """Who ran out of which time budget, one line per student, for the console."""
+    units = {
+        "cpu": "of CPU",
+        "total-cpu": "of CPU in all",
+        "wall": "waiting",
+        "total-wall": "waiting in all",
+    }
+    lines = []
+    for result in results:
+        spent = [
+            f"{o.exercise or 'preamble'}, {o.seconds:g} s {units.get(o.limit, '')}".rstrip()
+            for o in result.overruns
+        ]
+        if spent:
+            lines.append(f"{result.student} ({'; '.join(spent)})")
+    return tuple(lines)
 
 
 def _refused_results(

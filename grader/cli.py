@@ -233,6 +233,14 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
         )
     for notice in summary.notices:
         console.print(f"[yellow]note:[/yellow] {escape(notice)}")
+    if summary.out_of_time:
+        count = len(summary.out_of_time)
+        console.print(
+            f"[yellow]{count} submission{'s' if count > 1 else ''} ran out of time:[/yellow] "
+            + escape(", ".join(summary.out_of_time)),
+            markup=True,
+            highlight=False,
+        )
     console.print(
         f"{summary.students} students: {summary.graded} graded, {summary.skipped} unchanged "
         f"(kept) in {time.perf_counter() - started:.1f} s. Reports: {args.out / 'index.html'}"

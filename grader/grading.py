@@ -50,6 +50,10 @@ class GradingOptions:
     hidden_paths: tuple[str, ...] = ()
 
 
+#: An exercise that asks for more CPU time gets this many times as much wall-clock time.
+_WALL_PER_CPU = 5.0
+
+
 class Grader:
     """Grades submissions against one bank; a context manager that owns the zygote."""
 
@@ -115,15 +119,14 @@ class Grader:
 
     def budget_for(self, section: str | None) -> SectionBudget:
         """The time one section may use: the grader's budget, or more where the exercise
-        asks for more in its exercise.toml."""
+        asks for more in its exercise.toml (its wall clock grows with its CPU)."""
         limits = self.options.limits
         exercise = next((e for e in self.bank.exercises if e.id == section), None)
         if exercise is None:
             return SectionBudget(limits.cpu_seconds, limits.wall_seconds)
-        return SectionBudget(
-            max(limits.cpu_seconds, exercise.cpu_seconds or 0.0),
-            max(limits.wall_seconds, exercise.wall_seconds or 0.0),
-        )
+        cpu = max(limits.cpu_seconds, exercise.cpu_seconds or 0.0)
+        wall = exercise.wall_seconds or _WALL_PER_CPU * (exercise.cpu_seconds or 0.0)
+        return SectionBudget(cpu, max(limits.wall_seconds, wall))
 
     def _notice_once(self, missing: list[str]) -> None:
         for sentence in missing:

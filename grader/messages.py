@@ -86,12 +86,39 @@ def submission_unreadable(detail: str) -> Message:
     )
 
 
-def cell_timed_out(cell: int) -> Message:
+def budget_ran_out(exercise: str | None, cell: int | None, limit: str, seconds: float) -> Message:
+    """A section used up a time budget: which one, how big, and where."""
+    # Both end in a vowel, so both take 가.
+    where_ko = f"'{exercise}' 문제" if exercise else "첫 문제 앞의 코드"
+    where_en = f"Exercise '{exercise}'" if exercise else "The code before the first exercise"
+    at_ko = f" (셀 {cell} 실행 중)" if cell is not None else " (답을 검사하는 중)"
+    at_en = f" during cell {cell}" if cell is not None else " while its answers were checked"
+    whole_ko = "제출물 전체에 주어진 " if limit.startswith("total") else ""
+    whole_en = " for the whole submission" if limit.startswith("total") else ""
+    if limit.endswith("cpu"):
+        return Message(
+            ko=f"{where_ko}가 {whole_ko}CPU 시간 {seconds:g}초를 다 써서 "
+            f"중단되었습니다{at_ko}. 무한 루프나 너무 긴 학습(에포크 수, 모델 크기)이 없는지 "
+            "확인하세요.",
+            en=f"{where_en} used up its {seconds:g} s of CPU time{whole_en} and was stopped"
+            f"{at_en}. Look for an endless loop or a training run that is too long (epochs, "
+            "model size).",
+        )
     return Message(
-        ko=f"셀 {cell} 이(가) 시간 제한을 넘겨 중단되었습니다. 무한 루프나 너무 긴 학습이 "
-        "없는지 확인하세요.",
-        en=f"Cell {cell} ran past its time limit and was stopped. Look for an endless loop "
-        "or a training run that is too long.",
+        ko=f"{where_ko}가 {whole_ko}실제 시간 {seconds:g}초가 지나도록 끝나지 않아 "
+        f"중단되었습니다{at_ko}. 계산 없이 기다리는 코드(`input()`, 긴 `sleep`)가 없는지 "
+        "확인하세요.",
+        en=f"{where_en} was still not done after {seconds:g} s of wall-clock time{whole_en} "
+        f"and was stopped{at_en}. Look for code that waits without computing (`input()`, "
+        "a long `sleep`).",
+    )
+
+
+def runner_stopped(detail: str) -> Message:
+    return Message(
+        ko=f"여러분의 코드를 실행하던 프로세스가 멈춰서 나머지 검사를 하지 못했습니다: {detail}",
+        en=f"The process running your code stopped, so the remaining checks could not run: "
+        f"{detail}",
     )
 
 

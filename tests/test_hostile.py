@@ -228,10 +228,13 @@ def test_the_poisoned_serialiser_is_refused_and_nothing_executes(batch: HostileB
 
 
 def test_a_loop_and_a_sleep_time_out_and_say_so(batch: HostileBatch) -> None:
-    for student in ("loop", "sleep"):
-        [cell] = batch.results[student].cells
+    for student, limit in (("loop", "cpu"), ("sleep", "wall")):
+        result = batch.results[student]
+        [cell] = result.cells
         assert cell.status == "timeout"
-        assert "time limit" in cell.evalue
+        [overrun] = result.overruns
+        assert (overrun.exercise, overrun.cell, overrun.limit) == ("conv_output_size", 1, limit)
+        assert "used up its" in cell.evalue
 
 
 def test_memory_hogs_fail_their_cell_with_memory_error(batch: HostileBatch) -> None:
