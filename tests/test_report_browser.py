@@ -22,6 +22,11 @@ pytestmark = pytest.mark.slow
 CHROMIUM = "/usr/bin/chromium"
 WIDTHS = {"laptop": 1280, "phone": 390}
 PWNED = "pwned-by-a-student"
+#: A 1x1 PNG, as a notebook stores a screenshot pasted into a markdown cell.
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9aw"
+    "AAAABJRU5ErkJggg=="
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +45,11 @@ def graded(bank: Bank, tmp_path_factory: pytest.TempPathFactory) -> Path:
     mallory = new_notebook()
     mallory.cells = [
         new_markdown_cell(f"<script>document.title = '{PWNED}'</script> **bold**"),
+        new_markdown_cell(
+            f"[click me](javascript:document.title='{PWNED}') "
+            f"[or me](JaVaScRiPt:document.title='{PWNED}') ![shot](attachment:shot.png)",
+            attachments={"shot.png": {"image/png": PNG}},
+        ),
         new_code_cell(f"print('<img src=x onerror=\"document.title = \\'{PWNED}\\'\">')"),
     ]
     (class_dir / "mallory.ipynb").write_text(nbformat.writes(mallory))
@@ -177,3 +187,33 @@ def test_every_page_is_valid_html(graded: Path) -> None:
         parser = html5lib.HTMLParser(strict=True)
         parser.parse(path.read_text(encoding="utf-8"))
         assert parser.errors == [], (path.name, parser.errors[:3])
+
+
+def test_a_javascript_link_is_inert_and_a_pasted_image_shows(graded: Path, browser: Any) -> None:
+    page, requests, problems = open_page(browser, graded / "students" / "mallory.html", 1280)
+    assert page.locator("a[href^='javascript' i]").count() == 0
+    page.get_by_text("click me").click()
+    page.get_by_text("or me").click()
+    assert PWNED not in page.title()
+    shot = page.locator("img[alt=shot]")
+    assert shot.evaluate("image => image.complete && image.naturalWidth") == 1
+    assert requests == [] and problems == []
+    page.close()
+
+
+def test_the_policy_refuses_any_script_a_page_did_not_ship(graded: Path, browser: Any) -> None:
+    for path in pages(graded):
+        page, _, problems = open_page(browser, path, 1280)
+        policy = page.locator("meta[http-equiv=Content-Security-Policy]").get_attribute("content")
+        assert policy is not None and "default-src 'none'" in policy
+        page.evaluate(
+            """pwned => {
+                const script = document.createElement("script");
+                script.textContent = "document.title = '" + pwned + "'";
+                document.body.appendChild(script);
+            }""",
+            PWNED,
+        )
+        assert PWNED not in page.title(), path.name
+        assert any("Content Security Policy" in problem for problem in problems), path.name
+        page.close()

@@ -21,7 +21,7 @@ from grader.remote import RunnerSession
 from grader.results import SubmissionResult
 from grader.text import TRUNCATED, TextBudget, display_text, escaped_surrogates, valid_unicode
 
-from .conftest import TEST_LIMITS
+from .conftest import TEST_LIMITS, solution_source, starter_source
 
 # -- text on entry -----------------------------------------------------------------
 
@@ -115,8 +115,9 @@ def test_what_a_runner_reports_is_capped_in_the_grader_per_cell_and_submission(
     runner: Callable[..., RunnerSession],
 ) -> None:
     session = runner()
-    session.run_cell(1, None, FLOOD)
-    runs = [session.run_cell(n, None, "print('hi')") for n in range(2, 6)]
+    # The flood's own cell is reported through the replaced code too.
+    runs = [session.run_cell(1, None, FLOOD)]
+    runs += [session.run_cell(n, None, "print('hi')") for n in range(2, 6)]
     limit = TEST_LIMITS.output_bytes
     for run in runs:
         assert run.status == "error"
@@ -169,3 +170,52 @@ def test_a_student_whose_result_cannot_be_stored_fails_alone(
     with ResultsStore(out / "results.sqlite") as store:
         [lee] = store.results(["lee"])
     assert lee.error is not None and "could not be stored" in lee.error
+
+
+# -- a hostile notebook graded beside honest ones ------------------------------------
+
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9aw"
+    "AAAABJRU5ErkJggg=="
+)
+
+
+@pytest.mark.slow
+def test_a_hostile_notebook_beside_honest_ones_leaves_every_view_written(
+    bank: Bank, tmp_path: Path
+) -> None:
+    import json
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    answer = solution_source(bank, "one_hot")
+    class_dir = tmp_path / "class"
+    class_dir.mkdir()
+    (class_dir / "kim.py").write_text("# EXERCISE: one_hot\n" + answer)
+    (class_dir / "lee.py").write_text("# EXERCISE: one_hot\n" + starter_source(bank, "one_hot"))
+    mallory = new_notebook()
+    mallory.cells = [
+        new_markdown_cell(
+            "![screen](attachment:screen.png) [docs](javascript:alert(1))",
+            attachments={"screen.png": {"image/png": PNG}},
+        ),
+        new_code_cell("print('\\ud800', '\\x1b[2J\\x00\\x07'); raise ValueError('\\udcff')"),
+        new_code_cell("# EXERCISE: one_hot\n" + answer),
+    ]
+    (class_dir / "mallory.ipynb").write_text(nbformat.writes(mallory), encoding="utf-8")
+    out = tmp_path / "out"
+    summary = run_batch(bank, class_dir, out, GradingOptions(limits=TEST_LIMITS))
+    assert summary.graded == 3
+    rows = {r["student"]: r for r in csv.DictReader((out / "grades.csv").open())}
+    assert {p.stem for p in (out / "students").glob("*.html")} == set(rows)
+    document = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    [kim] = [s for s in document["students"] if s["student"] == "kim"]
+    full = sum(e["max_points"] for e in kim["exercises"] if e["exercise"] == "one_hot")
+    assert float(rows["kim"]["one_hot"]) == float(rows["mallory"]["one_hot"]) == full
+    assert float(rows["lee"]["one_hot"]) < full
+    [run] = [c for s in document["students"] if s["student"] == "mallory" for c in s["cells"]][:1]
+    assert run["stdout"].startswith("\ufffd") and "\x1b" not in run["stdout"]
+    page = (out / "students" / "mallory.html").read_text(encoding="utf-8")
+    assert f"data:image/png;base64,{PNG}" in page and "javascript:" not in page
+    assert "Content-Security-Policy" in (out / "index.html").read_text(encoding="utf-8")
