@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from grader.bank import Bank, find_bank_root, load_bank
+from grader.bank import Bank, load_bank
 from grader.errors import GraderError
 from grader.feedback import Language
 from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
@@ -151,21 +151,24 @@ def instructor_bank(workflow: Workflow, named: str | Path | None) -> tuple[Bank,
     """The bank to grade with, and a sentence for the summary when the one named is refused.
 
     Only a bank the workflow names (``--bank`` or ``GRADER_BANK``) outside the workspace
-    is the instructor's: everything in the workspace is the student's to commit, a
-    ``.grader-bank/`` folder included, so a bank there, or the one found in the student's
-    repository, gives its public checks only.
+    is the instructor's. Everything in the workspace is the student's to commit, a
+    ``.grader-bank/`` folder included, so a bank named there is ignored, and the public
+    checks of the student's repository run, as when no bank is named.
     """
+    notice = None
     if named:
         root = Path(named).resolve()
         if not _inside(root, workflow.workspace):
             return load_bank(root), None
         notice = (
-            f"the bank {named} is inside the student's repository, so its hidden checks "
-            "are not the instructor's: only the public checks ran. Check the instructor's "
+            f"the bank {named} is inside the student's repository, so it is not the "
+            "instructor's: only the repository's public checks ran. Check the instructor's "
             "bank out outside the workspace (the released workflow uses $RUNNER_TEMP)."
         )
-        return load_bank(root, with_solutions=False), notice
-    return load_bank(find_bank_root(workflow.workspace), with_solutions=False), None
+    # Not find_bank_root: it would take GRADER_BANK, the very bank refused above.
+    here = workflow.workspace
+    root = next((f for f in (here, *here.parents) if (f / "exercises").is_dir()), here)
+    return load_bank(root, with_solutions=False), notice
 
 
 def keep_the_workspace_off_the_import_path(workspace: Path) -> None:

@@ -182,6 +182,7 @@ def test_only_a_named_bank_outside_the_workspace_is_the_instructors(tmp_path: Pa
     bank, notice = instructor_bank(workflow, str(ROOT))
     assert notice is None and any(e.hidden_checks for e in bank.exercises)
     forged, notice = instructor_bank(workflow, str(workspace / ".grader-bank"))
+    assert forged.root == workspace.resolve()
     assert not any(e.hidden_checks or e.solution for e in forged.exercises)
     assert notice is not None and "inside the student's repository" in notice
     found, notice = instructor_bank(workflow, None)
@@ -423,6 +424,105 @@ def test_ci_without_a_bank_runs_public_checks_and_can_never_fail(
         "Points " in done.stdout
         and not [line for line in done.stdout.splitlines() if line.startswith("::error")][1:]
     )
+
+
+HOSTILE_CONFTEST = """\
+import pathlib, pytest
+pathlib.Path(__file__).with_name("conftest-imported").touch()
+for check in pathlib.Path(__file__).parent.rglob("test_*.py"):
+    print(check.read_text())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    report.outcome = "passed"
+    return report
+"""
+MARK = "import pathlib; pathlib.Path(__file__).with_name('{name}-ran').touch()\n"
+
+
+@pytest.fixture(scope="module")
+def hostile_repo(tmp_path_factory: pytest.TempPathFactory, public_bank: Bank) -> dict[str, str]:
+    """A pull request answering one_hot with the reference and leaving tensors as the starter,
+    that also commits every file Python or pytest would read, and a forged bank."""
+    root = tmp_path_factory.mktemp("hostile-student")
+    release(public_bank, root)
+    git(root, "init", "-q", "-b", "main")
+    base = commit_all(root, "released")
+    notebook = nbformat.read(root / "notebooks" / "one_hot.ipynb", as_version=4)
+    notebook.cells[1].source = "# EXERCISE: one_hot\n" + solution_source(load_bank(ROOT), "one_hot")
+    nbformat.write(notebook, root / "notebooks" / "one_hot.ipynb")
+    tensors = nbformat.read(root / "notebooks" / "tensors.ipynb", as_version=4)
+    tensors.cells[1].source += "\n"
+    nbformat.write(tensors, root / "notebooks" / "tensors.ipynb")
+    addopts = "-k nothing_matches -p evil_grader_plugin"
+    files = {
+        "conftest.py": HOSTILE_CONFTEST,
+        "notebooks/conftest.py": HOSTILE_CONFTEST,
+        "exercises/conftest.py": HOSTILE_CONFTEST,
+        "pytest.ini": f"[pytest]\naddopts = {addopts}\n",
+        "pyproject.toml": f'[tool.pytest.ini_options]\naddopts = "{addopts}"\n',
+        "tox.ini": f"[pytest]\naddopts = {addopts}\n",
+        "setup.cfg": f"[tool:pytest]\naddopts = {addopts}\n",
+        "sitecustomize.py": MARK.format(name="sitecustomize"),
+        "usercustomize.py": MARK.format(name="usercustomize"),
+        "evil.pth": MARK.format(name="pth"),
+        # Shadows of what the grader imports after it starts, and a pytest plugin.
+        "nbformat.py": MARK.format(name="nbformat") + "raise ImportError('shadow')\n",
+        "evil_grader_plugin.py": MARK.format(name="plugin") + HOSTILE_CONFTEST,
+        "evil_grader_plugin-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: evil\n"
+        "Version: 1.0\n",
+        "evil_grader_plugin-1.0.dist-info/entry_points.txt": "[pytest11]\n"
+        "evil = evil_grader_plugin\n",
+    }
+    for exercise in public_bank.exercises:
+        for folder in ("exercises", "solutions"):
+            files[f".grader-bank/{folder}/{exercise.id}/test_forged.py"] = (
+                "def test_forged():\n    pass\n"
+            )
+        files[f".grader-bank/exercises/{exercise.id}/exercise.toml"] = "order = 1\n"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    head = commit_all(root, "answers, and everything else")
+    event = root.parent / "hostile-event.json"
+    event.write_text(
+        json.dumps(
+            {
+                "pull_request": {
+                    "user": {"login": "minji"},
+                    "base": {"sha": base},
+                    "head": {"sha": head},
+                }
+            }
+        )
+    )
+    return {"root": str(root), "event": str(event)}
+
+
+@pytest.mark.slow
+def test_nothing_the_pull_request_commits_runs_in_the_grader_or_forges_the_bank(
+    hostile_repo: dict[str, str], tmp_path: Path
+) -> None:
+    forged = str(Path(hostile_repo["root"]) / ".grader-bank")
+    done, summary, output = run_ci(
+        hostile_repo, tmp_path, "--bank", forged, "ci", "--lang", "en", "--never-fail"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Public checks only" in summary and "Hidden checks ran" not in summary
+    assert "inside the student" in summary
+    tests = classroom(output)["tests"]
+    assert isinstance(tests, list) and len(tests) == public_checks()
+    one_hot = [t for t in tests if t["name"].startswith("one_hot:")]
+    assert one_hot and all(t["status"] == "pass" for t in one_hot)
+    assert any(t["status"] != "pass" for t in tests if t["name"].startswith("tensors:"))
+    assert not [t for t in tests if "forged" in t["name"]]
+    left = {p.name for p in Path(hostile_repo["root"]).rglob("*-ran")}
+    left |= {p.name for p in Path(hostile_repo["root"]).rglob("conftest-imported")}
+    assert left == set()
+    for flagged in ("conftest.py", "pyproject.toml", "pytest.ini", "evil.pth", ".grader-bank"):
+        assert flagged in summary, flagged
 
 
 def test_annotations_group_checks_by_exercise_at_the_answers_line(tmp_path: Path) -> None:
