@@ -35,8 +35,8 @@ _POLL_SECONDS = 0.1
 _SLACK = 0.05
 
 
-class _OverBudget(Exception):
-    """The runner went past its budget and its grace without answering."""
+class BudgetSpent(StudentError):
+    """The section had no time left, so the request was not sent to the runner."""
 
 
 @dataclass(frozen=True)
@@ -220,7 +220,7 @@ class RunnerSession:
         started = time.perf_counter()
         try:
             value = self._exchange({"op": "run", "source": source})
-        except StudentError as refused:
+        except BudgetSpent as refused:
             # Nothing left of the section's budget: the cell is not sent at all.
             return CellRun(cell, exercise, "timeout", ename=refused.ename, evalue=refused.evalue)
         except RunnerGone as gone:
@@ -283,7 +283,7 @@ class RunnerSession:
                 assert spent is not None
                 if spent.limit.startswith("total"):
                     raise self._kill(spent.describe(), "timeout")
-                raise StudentError("TimeoutError", spent.describe())
+                raise BudgetSpent("TimeoutError", spent.describe())
         cpu_before, wall_before = self._meter.cpu_seconds(), time.monotonic()
         try:
             if message is not None:

@@ -140,7 +140,7 @@ def test_the_numbers_on_the_pages_are_those_of_results_json(graded: Path, browse
 def test_a_run_problem_is_said_plainly_with_its_cell(graded: Path, browser: Any) -> None:
     page, _, _ = open_page(browser, graded / "students" / "dan.html", 1280)
     problems = page.get_by_test_id("problems").inner_text()
-    assert "셀 2" in problems and "시간 제한" in problems
+    assert "셀 2" in problems and "CPU 시간" in problems and "one_hot" in problems
     page.close()
 
 
