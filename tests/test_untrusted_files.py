@@ -430,3 +430,45 @@ def test_a_hostile_class_folder_gains_nothing_and_leaks_nothing(
     assert any("twice" in notice for notice in summary.notices)
     again = run_batch(bank, class_dir, out, GradingOptions(limits=TEST_LIMITS))
     assert again.graded == 0
+
+
+VERDICT_FORGER = """\
+import pathlib
+import grader.plugin
+
+pathlib.Path(__file__).with_name("conftest-imported").touch()
+grader.plugin.verdict = lambda *args: ("passed", 1.0, None, None)
+"""
+
+
+@pytest.mark.slow
+def test_a_conftest_above_the_bank_or_in_the_class_folder_changes_no_grade(
+    tmp_path: Path,
+) -> None:
+    from grader.bank import load_bank
+
+    signal.alarm(0)
+    above = tmp_path / "courses"
+    for folder in ("exercises", "solutions"):
+        shutil.copytree(ROOT / folder / "conv_output_size", above / "bank" / folder / "conv")
+    class_dir = above / "class"
+    class_dir.mkdir()
+    for folder in (tmp_path, above, above / "bank", class_dir):
+        (folder / "conftest.py").write_text(VERDICT_FORGER)
+        for name, text in HOSTILE_CONFIGS.items():
+            (folder / name).write_text(text)
+    answer = (ROOT / "solutions" / "conv_output_size" / "solution.py").read_text()
+    (class_dir / "alice.py").write_text(answer.replace("conv_output_size", "conv", 1))
+    (class_dir / "bob.py").write_text(
+        "# EXERCISE: conv\ndef conv_output_size(n, m, p, s):\n    return 0\n"
+    )
+    bank = load_bank(above / "bank")
+    out = tmp_path / "out"
+    run_batch(bank, class_dir, out, GradingOptions(limits=TEST_LIMITS))
+    with ResultsStore(out / "results.sqlite") as store:
+        results = {r.student: r for r in store.results()}
+    assert results["alice"].points == results["alice"].max_points > 0
+    # Forged verdicts would give bob every point.
+    assert results["bob"].points < results["bob"].max_points
+    assert any(not c.passed for e in results["bob"].exercises for c in e.checks)
+    assert not list(tmp_path.rglob("conftest-imported"))
