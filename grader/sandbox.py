@@ -175,97 +175,191 @@ def confine(confinement: Confinement, runner_index: int, in_namespaces: bool) ->
 
 
 def _mount_private_view(confinement: Confinement) -> Path:
+    """Build the runner's filesystem from nothing, pivot into it, give its working folder.
+
+    The new root is an empty tmpfs holding read-only binds of exactly what the
+    interpreter and its libraries need (:func:`visible_paths`), a minimal ``/dev``, a
+    fresh ``/proc`` and a private, size-capped ``/tmp``. Every other folder of the
+    machine, however readable, does not exist for the runner.
+    """
     libc = _libc()
+    # A mount namespace of the runner's own: the supervisor keeps the machine's view.
+    _check(libc.unshare(_CLONE_NEWNS), "unshare the mount namespace")
     _check(libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "make mounts private")
-    python_paths = _python_paths()
-    closed = sorted(_closed_ancestors(python_paths))
-    scratch = [path for path in _SCRATCH_DIRS if Path(path).is_dir()]
-    sealed = sorted({*confinement.hidden_paths, *closed}, key=lambda p: p.count("/"))
-    keep = {
-        path: os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-        for path in _paths_to_keep(python_paths, (*sealed, *scratch))
-    }
+    # Opened before the staging tmpfs covers /tmp, where a prefix might live.
+    sources = {path: os.open(path, os.O_PATH) for path in visible_paths(confinement.hidden_paths)}
+    links = _root_links()
+    root = _STAGING
+    options = b"size=8m,mode=755"
+    _check(libc.mount(b"tmpfs", root, b"tmpfs", _MS_NOSUID | _MS_NODEV, options), "stage root")
+    # The private /tmp first: a prefix that lives below /tmp is bound on top of it.
     disk = f"size={confinement.limits.disk_mb}m,mode=1777".encode()
-    for path in sealed:
-        _cover(libc, path, keep, options=b"size=4m,mode=755", sealed=True)
-    for path in scratch:
-        _cover(libc, path, keep, options=disk, sealed=False)
-    for fd in keep.values():
-        os.close(fd)
-    _check(libc.mount(b"proc", b"/proc", b"proc", _MS_NOSUID | _MS_NODEV, None), "mount /proc")
+    (Path(root.decode()) / "tmp").mkdir()
+    _check(libc.mount(b"tmpfs", root + b"/tmp", b"tmpfs", _MS_NOSUID | _MS_NODEV, disk), "/tmp")
+    try:
+        for path, fd in sources.items():
+            _bind_read_only(libc, fd, root + path.encode())
+    finally:
+        for fd in sources.values():
+            os.close(fd)
+    for name, target in links.items():
+        Path(root.decode(), name).symlink_to(target)
+    _make_dev(libc, root)
+    (Path(root.decode()) / "proc").mkdir(exist_ok=True)
+    flags = _MS_NOSUID | _MS_NODEV | _MS_NOEXEC
+    _check(libc.mount(b"proc", root + b"/proc", b"proc", flags, None), "mount /proc")
+    _pivot_into(libc, root)
     workdir = Path("/tmp/work")
     workdir.mkdir(mode=0o700)
     return workdir
 
 
-#: World-writable folders a runner could leave something in for the next one: each gets
-#: a private tmpfs.
-_SCRATCH_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/dev/mqueue")
+#: Where the new root is staged: a folder every Linux has, covered only in the runner's
+#: own mount namespace.
+_STAGING = b"/tmp"
+_MS_NOEXEC = 8
+_MS_NOATIME = 1024
+_MS_NODIRATIME = 2048
+_MS_RELATIME = 1 << 21
+_MS_STRICTATIME = 1 << 24
+_MNT_DETACH = 2
+_SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "arm64": 41}
+#: The parts of ``/etc`` that libc, Python and the usual libraries read.
+_ETC = (
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "localtime",
+    "passwd",
+    "group",
+    "nsswitch.conf",
+    "host.conf",
+    "hosts",
+    "ssl",
+    "ca-certificates",
+    "fonts",
+    "mime.types",
+    "alternatives",
+)
+_SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+#: Read by NumPy, OpenBLAS and TensorFlow to size their thread pools.
+_SYS = ("/sys/devices/system/cpu",)
+_DEVICES = ("null", "zero", "full", "random", "urandom")
 
 
-def _python_paths() -> list[str]:
-    candidates = {sys.prefix, sys.base_prefix, *(p for p in sys.path if p)}
-    return sorted({os.path.realpath(p) for p in candidates if Path(p).is_dir()})
+def visible_paths(hidden: tuple[str, ...] = ()) -> list[str]:
+    """What the runner sees of the machine, each read-only: the system's programs and
+    libraries, Python's prefixes and import paths, the grader's own package.
 
-
-def _closed_ancestors(paths: list[str]) -> set[str]:
-    """Folders above Python's own paths that others cannot traverse (``/root``, say).
-
-    They are covered too, with Python's paths kept visible inside, so that a runner
-    under its own uid can still import the standard library lazily.
+    An import path that holds a hidden folder (the bank's root on ``sys.path``, say, or
+    ``/``) is left out: only the grader's package of it is visible.
     """
-    closed = set()
-    for path in paths:
-        for ancestor in Path(path).parents:
-            if ancestor != Path("/") and not ancestor.stat().st_mode & 0o001:
-                closed.add(str(ancestor))
-    return closed
+    import grader
+
+    candidates = [
+        *(p for p in _SYSTEM if not Path(p).is_symlink()),
+        *(f"/etc/{name}" for name in _ETC),
+        *_SYS,
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        *(p for p in sys.path if p),
+        str(Path(grader.__file__).parent),
+    ]
+    found = set()
+    for candidate in candidates:
+        path = os.path.realpath(candidate)
+        if not Path(path).exists() or path == "/":
+            continue
+        if any(_is_within(h, path) for h in map(os.path.realpath, hidden)):
+            continue
+        found.add(path)
+    # A path inside another one comes with it.
+    return sorted(p for p in found if not any(p != q and _is_within(p, q) for q in found))
 
 
-def _paths_to_keep(python_paths: list[str], covered: tuple[str, ...]) -> list[str]:
-    """Python's own paths inside a covered folder stay visible.
+def _root_links() -> dict[str, str]:
+    """The top-level symlinks of a merged-/usr system (``/bin -> usr/bin``), kept as links."""
+    return {
+        name.lstrip("/"): str(Path(name).readlink()) for name in _SYSTEM if Path(name).is_symlink()
+    }
 
-    A path that holds a covered folder (the bank's root on ``sys.path``, say) is not kept.
-    """
-    kept = []
-    for path in python_paths:
-        holds_covered = any(_is_within(c, path) for c in covered)
-        if not holds_covered and any(_is_within(path, c) for c in covered):
-            kept.append(path)
-    return kept
+
+def _bind_read_only(libc: ctypes.CDLL, fd: int, target: bytes) -> None:
+    path = Path(target.decode())
+    if Path(f"/proc/self/fd/{fd}").is_dir():
+        path.mkdir(parents=True, exist_ok=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+    source = f"/proc/self/fd/{fd}".encode()
+    _check(libc.mount(source, target, None, _MS_BIND, None), f"show {path}")
+    # In a user namespace the flags the machine set on the source mount are locked and
+    # must be repeated; read-only is added to them.
+    locked = _locked_flags(os.statvfs(target))
+    flags = _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _MS_NOSUID | _MS_NODEV | locked
+    _check(libc.mount(b"none", target, None, flags, None), f"make {path} read-only")
+
+
+def _locked_flags(stat: os.statvfs_result) -> int:
+    flags = 0
+    for statvfs_flag, mount_flag in (
+        (os.ST_NOEXEC, _MS_NOEXEC),
+        (os.ST_NOATIME, _MS_NOATIME),
+        (os.ST_NODIRATIME, _MS_NODIRATIME),
+        (os.ST_RELATIME, _MS_RELATIME),
+    ):
+        if stat.f_flag & statvfs_flag:
+            flags |= mount_flag
+    return flags
+
+
+def _make_dev(libc: ctypes.CDLL, root: bytes) -> None:
+    dev = root + b"/dev"
+    Path(dev.decode()).mkdir()
+    _check(libc.mount(b"tmpfs", dev, b"tmpfs", _MS_NOSUID, b"size=64k,mode=755"), "mount /dev")
+    for name in _DEVICES:
+        node = Path(f"/dev/{name}")
+        if node.exists():
+            target = dev + b"/" + name.encode()
+            Path(target.decode()).touch()
+            flags = _MS_BIND | _MS_NOSUID
+            _check(libc.mount(str(node).encode(), target, None, flags, None), f"/dev/{name}")
+    for name, target_path in (
+        ("fd", "/proc/self/fd"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+    ):
+        Path(dev.decode(), name).symlink_to(target_path)
+    shm = dev + b"/shm"
+    Path(shm.decode()).mkdir()
+    _check(
+        libc.mount(b"tmpfs", shm, b"tmpfs", _MS_NOSUID | _MS_NODEV, b"size=16m,mode=1777"), "shm"
+    )
+    flags = _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _MS_NOSUID
+    _check(libc.mount(b"none", dev, None, flags, None), "make /dev read-only")
+
+
+def _pivot_into(libc: ctypes.CDLL, root: bytes) -> None:
+    """Make ``root`` this process's ``/`` and let go of the machine's root entirely."""
+    import platform
+
+    os.chdir(root)
+    number = _SYS_PIVOT_ROOT.get(platform.machine())
+    if number is None:
+        raise OSError(errno.ENOSYS, f"pivot_root: unknown on {platform.machine()}")
+    # pivot_root(".", ".") stacks the old root under the new one; detaching it leaves
+    # nothing of the machine mounted.
+    _check(libc.syscall(number, b".", b"."), "pivot_root")
+    _check(libc.umount2(b".", _MNT_DETACH), "detach the old root")
+    os.chdir("/")
+    flags = _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _MS_NOSUID | _MS_NODEV
+    _check(libc.mount(b"none", b"/", None, flags, None), "make / read-only")
 
 
 def _is_within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
-
-
-def _cover(
-    libc: ctypes.CDLL, target: str, keep: dict[str, int], *, options: bytes, sealed: bool
-) -> None:
-    path = Path(target)
-    if not path.exists():
-        return
-    if not path.is_dir():
-        if path.exists():
-            _check(
-                libc.mount(b"/dev/null", target.encode(), None, _MS_BIND, None), f"hide {target}"
-            )
-        return
-    _check(
-        libc.mount(b"tmpfs", target.encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, options),
-        f"cover {target}",
-    )
-    for inner, fd in keep.items():
-        if _is_within(inner, target):
-            Path(inner).mkdir(parents=True, exist_ok=True)
-            source = f"/proc/self/fd/{fd}".encode()
-            _check(
-                libc.mount(source, inner.encode(), None, _MS_BIND | _MS_REC, None),
-                f"keep {inner} visible",
-            )
-    if sealed:
-        flags = _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _MS_NOSUID | _MS_NODEV
-        _check(libc.mount(b"none", target.encode(), None, flags, None), f"seal {target}")
 
 
 def _set_limits(limits: Limits, *, cap_processes: bool) -> None:

@@ -116,3 +116,77 @@ def test_a_file_past_the_size_limit_fails_without_killing_the_runner(runner: Sta
 
 def test_the_standard_library_still_imports_lazily(runner: Start) -> None:
     assert value_of(runner(), "__import__('csv').__name__") == "csv"
+
+
+WALK = """
+import os
+seen, readable = [], []
+for top in os.listdir('/'):
+    if top in ('proc', 'sys', 'dev'):
+        continue
+    for folder, dirs, files in os.walk('/' + top):
+        for name in files:
+            path = os.path.join(folder, name)
+            if '/solutions/' in path and name in ('solution.py', 'test_hidden.py'):
+                seen.append(path)
+            if MARK in name:
+                try:
+                    readable.append(open(path).read())
+                except OSError:
+                    seen.append(path)
+"""
+
+
+def test_the_runner_sees_a_whitelist_not_the_machine(runner: Start) -> None:
+    # A readable copy of a bank where nobody thought to hide it: last term's clone, say.
+    mark = f"planted{os.getpid()}"
+    planted = Path("/var/lib") / f"tf-grader-{mark}"
+    (planted / "solutions" / "one_hot").mkdir(parents=True)
+    (planted / "solutions" / "one_hot" / f"solution_{mark}.py").write_text("ANSWER = 42")
+    for path in (planted, *planted.rglob("*")):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    try:
+        session = runner(f"MARK = {mark!r}\n" + WALK)
+        student = StudentNamespace(session, "x")
+        assert student.readable == []
+        assert student.seen == []
+        listed = value_of(session, "sorted(os.listdir('/'))")
+        assert isinstance(listed, list)
+        assert set(listed) <= {
+            "usr",
+            "bin",
+            "sbin",
+            "lib",
+            "lib32",
+            "lib64",
+            "libx32",
+            "etc",
+            "dev",
+            "proc",
+            "tmp",
+            "sys",
+            "root",
+            "work",
+            "opt",
+            "home",
+        }
+        assert value_of(session, f"os.path.exists({str(ROOT / 'solutions')!r})") is False
+        assert value_of(session, f"os.path.exists({str(ROOT / 'grader' / 'runner.py')!r})")
+        assert value_of(session, "os.path.exists('/etc/shadow')") is False
+        mounts = value_of(session, "open('/proc/self/mountinfo').read()")
+        assert isinstance(mounts, str) and "/var/lib" not in mounts
+    finally:
+        import shutil
+
+        shutil.rmtree(planted)
+
+
+def test_what_the_runner_sees_is_read_only(runner: Start) -> None:
+    import grader
+
+    package = Path(grader.__file__).parent
+    session = runner()
+    for target in (package / "planted.pth", Path(os.__file__).parent / "planted.pth", "/etc/x"):
+        run = session.run_cell(1, None, f"open({str(target)!r}, 'w').write('import os')")
+        assert run.status == "error" and "Read-only file system" in run.evalue, run
+        assert not Path(target).exists()
