@@ -8,10 +8,13 @@ each test's result into a :class:`~grader.results.CheckOutcome`.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import zlib
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+import numpy as np
 import pytest
 
 from grader import messages
@@ -65,17 +68,54 @@ def register_hypothesis_profile() -> None:
     settings.load_profile(HYPOTHESIS_PROFILE)
 
 
-def pin_hypothesis_seed(item: pytest.Item) -> None:
+def pin_hypothesis_seed(item: pytest.Item, material: bytes = b"") -> None:
     """Give a hypothesis check the same examples on every run, in any process.
 
-    The seed comes from the check's own id, so it does not depend on which settings
-    profile happened to be active when the check module was imported.
+    The seed comes from the check's own id and ``material`` (see :func:`seed_material`),
+    so it does not depend on which settings profile happened to be active when the
+    check module was imported.
     """
     from hypothesis import is_hypothesis_test, seed
 
     function = getattr(item, "obj", None)
     if function is not None and is_hypothesis_test(function):
-        seed(zlib.crc32(item.nodeid.split("::", 1)[-1].encode()))(function)
+        seed(zlib.crc32(material + item.nodeid.split("::", 1)[-1].encode()))(function)
+
+
+@functools.cache
+def _bank_secret(root: Path, version: str) -> bytes:
+    """A secret of the bank: a digest of the files only instructors keep.
+
+    Students never see ``solutions/``, so they cannot compute it; the bank's version,
+    shown on reports, is a different digest and gives nothing of it away.
+    """
+    digest = hashlib.sha256(f"grader hidden inputs {version}\n".encode())
+    folder = root / "solutions"
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def seed_material(context: object) -> bytes:
+    """What a submission's hidden inputs are drawn from: the bank's secret and its hash.
+
+    A rerun of the same file draws the same inputs; another student's file draws others,
+    so inputs learnt from one's own run (by logging the grader's calls) tell nobody else
+    anything. A context that knows no submission (a unit test's) gives fixed inputs.
+    """
+    submission = getattr(context, "submission", None)
+    bank = getattr(getattr(context, "grader", None), "bank", None)
+    secret = b""
+    if bank is not None and hasattr(bank, "root") and hasattr(bank, "version"):
+        secret = _bank_secret(Path(bank.root), str(bank.version))
+    return secret + str(getattr(submission, "sha256", "")).encode()
+
+
+def hidden_rng(material: bytes, check: str) -> np.random.Generator:
+    """The random generator of one check for one submission (see :func:`seed_material`)."""
+    digest = hashlib.sha256(material + b"\0" + check.encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:16], "big"))
 
 
 class CheckPlugin:
@@ -100,14 +140,20 @@ class CheckPlugin:
         exercise, _ = self._where(request.node)
         return self._context.reference_for(exercise)
 
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
+        """Random hidden inputs: the same on a rerun of a file, different for another file."""
+        return hidden_rng(seed_material(self._context), request.node.nodeid.split("::", 1)[-1])
+
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "points(n): how many points the check is worth")
         register_hypothesis_profile()
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         items.sort(key=lambda item: self._context.position(self._where(item)[0]))
+        material = seed_material(self._context)
         for item in items:
-            pin_hypothesis_seed(item)
+            pin_hypothesis_seed(item, material)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:

@@ -33,6 +33,10 @@ _MAX_REPR = 500
 _MAX_ITEMS = 10_000
 
 
+#: Every submission starts from the same random state, so the same file gets the same grade.
+RANDOM_SEED = 20240101
+
+
 class CellTimeout(KeyboardInterrupt):
     """Raised inside student code when a cell or a call overruns its section's budget.
 
@@ -299,11 +303,23 @@ def serve(
 ) -> None:
     """Confine this process, tell the grader it is ready, then answer until told to exit."""
     confine(confinement, index, namespaces)
+    _seed_randomness()
     _detach_standard_streams(sock.fileno())
     session = _Session(protocol.Channel(sock), confinement)
     sys.stdout = sys.stderr = session.stdout
     session.send({"ok": True, "value": {"ready": True, "missing": missing}})
     session.serve()
+
+
+def _seed_randomness() -> None:
+    """Seed Python, NumPy and TensorFlow before the submission's first cell (runner side).
+
+    Otherwise a model's initial weights, and so a half-trained model's grade, change
+    from one run of the same file to the next.
+    """
+    import keras
+
+    keras.utils.set_random_seed(RANDOM_SEED)
 
 
 def _detach_standard_streams(keep_fd: int) -> None:

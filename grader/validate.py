@@ -9,7 +9,10 @@ For every exercise, through the same runners and checks as real grading:
   diagnosis with feedback in both languages;
 * a variant declared ``# MISTAKE: hardcoded`` (the public checks' expected values
   written in) passes every public check and fails a hidden one;
-* there are at least two mistake variants besides the hard-coded one.
+* there are at least two mistake variants besides the hard-coded one;
+* each correct alternative (``solutions/<id>/alternatives/<name>.py``: a right answer
+  written differently from the reference, with loops, helpers, other APIs) earns
+  full marks.
 """
 
 from __future__ import annotations
@@ -52,6 +55,14 @@ def mistake_variants(exercise: Exercise) -> list[tuple[Path, str]]:
     return variants
 
 
+def alternatives(exercise: Exercise) -> list[Path]:
+    """The exercise's correct answers written differently from its reference solution."""
+    if exercise.solution is None:
+        return []
+    folder = exercise.solution.parent / "alternatives"
+    return sorted(folder.glob("*.py")) if folder.is_dir() else []
+
+
 def validate(bank: Bank, grader: Grader, only: list[str] | None = None) -> Iterator[Verdict]:
     """Grade every variant of every exercise (or of ``only``) and judge it."""
     for exercise in bank.exercises:
@@ -82,6 +93,16 @@ def _validate_exercise(exercise: Exercise, grader: Grader) -> Iterator[Verdict]:
         not passing,
         f"gives points to the untouched starter: {', '.join(passing)}",
     )
+    for path in alternatives(exercise):
+        result = _graded(grader, exercise, path)
+        failing = [c.check for c in result.checks if c.points < c.max_points]
+        yield _verdict(
+            exercise,
+            f"alternative {path.stem}",
+            result,
+            not failing and result.max_points > 0,
+            f"a correct answer written differently loses points: {', '.join(failing)}",
+        )
     variants = mistake_variants(exercise)
     for path, diagnosis in variants:
         result = _graded(grader, exercise, path)
