@@ -70,6 +70,8 @@ class BatchSummary:
     notices: tuple[str, ...]
     #: Each student who ran out of a time budget: ``alice (compile_fit, 60 s of CPU)``.
     out_of_time: tuple[str, ...] = ()
+    #: Ctrl-C stopped the grading; what was graded is stored and in every view.
+    interrupted: bool = False
 
 
 def discover(class_dir: Path) -> list[Entry]:
@@ -151,39 +153,138 @@ def run_batch(
     lang: Language = "ko",
     progress: Callable[[int, int, str], None] | None = None,
 ) -> BatchSummary:
-    """Grade the class folder into ``out``; give what was done."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Grade the class folder into ``out``; give what was done.
+
+    Raises :class:`GraderError` when the class folder holds nothing to grade (saying what
+    it passed over and why), when ``out`` cannot be made a folder, and when another batch
+    is writing to ``out``. Ctrl-C stops the grading, not the batch: what was graded is
+    stored and its views are written, and the summary says it was interrupted.
+    """
     entries = discover(class_dir)
+    skipped = passed_over(class_dir)
+    if not any(e.refusal is None and e.path.is_file() for e in entries):
+        raise GraderError(_nothing_to_grade(class_dir, entries, skipped))
+    _make_folder(out)
     options = replace(
         options, hidden_paths=(*options.hidden_paths, str(class_dir.resolve()), str(out.resolve()))
     )
-    notices: list[str] = [e.problem for e in entries if e.problem]
-    with ResultsStore(out / "results.sqlite") as store:
-        todo = [e for e in entries if not store.is_current(e.student, e.sha256(), bank.version)]
-        done = 0
-        gradable = [e for e in todo if e.refusal is None]
-        graded = itertools.chain(
-            _refused_results(bank, options, [e for e in todo if e.refusal is not None]),
-            _grade_on_cluster(cluster, bank, gradable, options)
-            if cluster
-            else _grade_all(bank, gradable, options, jobs),
-        )
-        problems: Problems = {}
+    notices: list[str] = [e.problem for e in entries if e.problem] + skipped
+    problems: Problems = {}
+    with _only_batch_on(out):
+        with ResultsStore(out / "results.sqlite") as store:
+            todo = [e for e in entries if not store.is_current(e.student, e.sha256(), bank.version)]
+            gradable = [e for e in todo if e.refusal is None]
+            graded = itertools.chain(
+                _refused_results(bank, options, [e for e in todo if e.refusal is not None]),
+                _grade_on_cluster(cluster, bank, gradable, options)
+                if cluster
+                else _grade_all(bank, gradable, options, jobs),
+            )
+            done, interrupted = _store_all(store, graded, len(todo), notices, problems, progress)
+            results = store.results([e.student for e in entries])
+        # Each student's views are made inside their own guard: one that fails is named on
+        # that student's row and in the notices, and every other student's is written.
+        problems.update(write_exports(results, bank, out))
+        problems.update(write_reports(results, bank, out, lang, problems))
+    notices.extend(f"{student}: {what}" for student, what in sorted(problems.items()))
+    return BatchSummary(
+        done,
+        len(entries) - len(todo),
+        len(entries),
+        tuple(notices),
+        out_of_time(results),
+        interrupted,
+    )
+
+
+def _store_all(
+    store: ResultsStore,
+    graded: Iterator[tuple[SubmissionResult, list[str]]],
+    total: int,
+    notices: list[str],
+    problems: Problems,
+    progress: Callable[[int, int, str], None] | None,
+) -> tuple[int, bool]:
+    """Store each result as it comes; give how many were stored and whether Ctrl-C
+    stopped the grading (the submission being graded then is dropped whole)."""
+    done = 0
+    try:
         for result, grader_notices in graded:
             _save(store, result, problems)
             done += 1
             notices.extend(n for n in grader_notices if n not in notices)
             if progress is not None:
-                progress(done, len(todo), result.student)
-        results = store.results([e.student for e in entries])
-    # Each student's views are made inside their own guard: one that fails is named on
-    # that student's row and in the notices, and every other student's is written.
-    problems.update(write_exports(results, bank, out))
-    problems.update(write_reports(results, bank, out, lang, problems))
-    notices.extend(f"{student}: {what}" for student, what in sorted(problems.items()))
-    return BatchSummary(
-        done, len(entries) - len(todo), len(entries), tuple(notices), out_of_time(results)
+                progress(done, total, result.student)
+    except KeyboardInterrupt:
+        return done, True
+    return done, False
+
+
+def passed_over(class_dir: Path) -> list[str]:
+    """What :func:`discover` leaves out of the class folder and why, one line each
+    (``kim.txt: not a .ipynb or .py, not graded``); dot files and folders are not named."""
+    return [
+        f"{path.name}: not a .ipynb or .py, not graded"
+        for path in sorted(class_dir.iterdir())
+        if not path.name.startswith(".") and _class_entry(class_dir, path) is None
+    ]
+
+
+def _nothing_to_grade(class_dir: Path, entries: list[Entry], skipped: list[str]) -> str:
+    hidden = sum(1 for path in class_dir.iterdir() if path.name.startswith("."))
+    lines = [
+        *skipped,
+        *(e.problem for e in entries if e.problem),
+        *([f"{hidden} entries whose names begin with a dot, never graded"] if hidden else []),
+    ]
+    what = "is empty" if not lines else "holds nothing to grade"
+    return "\n".join(
+        [
+            f"{class_dir} {what}: a class folder holds <student>.ipynb or <student>.py files, "
+            "or <student>/ folders holding one. Nothing was graded and nothing written.",
+            *(f"  {line}" for line in lines),
+        ]
     )
+
+
+def _make_folder(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise GraderError(f"{out} is a file; give --out a folder for the results and reports")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise GraderError(
+            f"cannot make the output folder {out}: {error.strerror or error}"
+        ) from None
+
+
+@contextlib.contextmanager
+def _only_batch_on(out: Path) -> Iterator[None]:
+    """Hold ``out``'s lock for as long as the batch runs; refuse if another batch holds it.
+
+    Two batches on one folder would both grade every submission and overwrite each
+    other's views. The lock is the operating system's, so it goes with a killed batch.
+    """
+    import fcntl
+
+    try:
+        handle = (out / ".lock").open("a+", encoding="utf-8")
+    except OSError as error:
+        raise GraderError(f"cannot write in {out}: {error.strerror or error}") from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise GraderError(
+                f"another grader batch (process {holder}) is writing to {out}; wait for it to "
+                "finish, or give this one another --out"
+            ) from None
+        handle.truncate(0)
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
 
 
 def out_of_time(results: list[SubmissionResult]) -> tuple[str, ...]:
@@ -247,18 +348,22 @@ def _grade_all(
                 yield grader.grade_file(entry.path, entry.student), grader.notices
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
         initializer=_worker_start,
         initargs=(str(bank.root), options),
-    ) as pool:
+    )
+    try:
         futures: list[Future[tuple[dict[str, Any], list[str]]]] = [
             pool.submit(_worker_grade, str(entry.path), entry.student) for entry in todo
         ]
         for future in as_completed(futures):
             data, grader_notices = future.result()
             yield SubmissionResult.from_json(data), grader_notices
+    finally:
+        # After Ctrl-C, submissions no worker has started are not graded at all.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 _worker_grader: Grader | None = None

@@ -206,6 +206,8 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
         raise GraderError(f"{args.folder} is not a folder of submissions")
     if args.jobs < 1:
         raise GraderError("--jobs must be at least 1")
+    if args.out.exists() and not args.out.is_dir():
+        raise GraderError(f"--out {args.out} is a file; give a folder for results and reports")
     bank = load_bank(args.bank or find_bank_root())
     options = GradingOptions(limits=_limits(args))
     started = time.perf_counter()
@@ -245,6 +247,9 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
         f"{summary.students} students: {summary.graded} graded, {summary.skipped} unchanged "
         f"(kept) in {time.perf_counter() - started:.1f} s. Reports: {args.out / 'index.html'}"
     )
+    if summary.interrupted:
+        Console(stderr=True).print(_INTERRUPTED, highlight=False)
+        return 130
     return 0
 
 
@@ -438,6 +443,9 @@ def _gradescope_grade(args: argparse.Namespace) -> int:
     return 0
 
 
+_INTERRUPTED = "grader: interrupted; graded submissions are kept"
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     args = _parser().parse_args(argv)
@@ -457,10 +465,12 @@ def main(argv: list[str] | None = None) -> int:
             return _gradescope(args, console)
         return _batch(args, console)
     except GraderError as error:
-        Console(stderr=True).print(f"[bold red]grader:[/bold red] {error}", highlight=False)
+        # The message may name students' files, whose names are not console markup.
+        message = escape(str(error))
+        Console(stderr=True).print(f"[bold red]grader:[/bold red] {message}", highlight=False)
         return 2
     except KeyboardInterrupt:
-        Console(stderr=True).print("grader: interrupted; graded submissions are kept")
+        Console(stderr=True).print(_INTERRUPTED, highlight=False)
         return 130
 
 

@@ -243,6 +243,9 @@ class _SubmissionRun:
         if not paths:
             return
         exit_code = _run_pytest(paths, self.grader.bank.root, CheckPlugin(self))
+        if exit_code == pytest.ExitCode.INTERRUPTED:
+            # pytest turns Ctrl-C into an exit code; the caller must stop as for any Ctrl-C.
+            raise KeyboardInterrupt
         if self._bank_failures:
             raise BankError("a check file fails to import:\n" + "\n".join(self._bank_failures))
         if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
