@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from grader.feedback import expect, fail
+from grader.korean import particle
 from grader.remote import RemoteObject
 from grader.trusted import trusted_model
 
@@ -35,35 +36,44 @@ def expect_tensor(
     shape: tuple[int, ...] | None = None,
     dtype: Any = None,
     allow_variable: bool = False,
+    allow_numpy: bool = False,
 ) -> Any:
-    """Give ``value`` as a ``tf.Tensor``, failing unless it is one (of this shape and dtype)."""
+    """Give ``value`` as a ``tf.Tensor``, failing unless it is one (of this shape and dtype).
+
+    ``allow_numpy`` is for statements that accept a NumPy array too (what
+    ``keras.utils.to_categorical`` gives): the array is then converted, dtype kept.
+    """
     import tensorflow as tf
+
+    if allow_numpy and isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        value = tf.constant(value)
 
     if value is None:
         fail(
-            ko=f"`{name}` 이(가) None 입니다. 값을 만들어 변수에 넣었는지(또는 return 했는지) "
-            "확인하세요.",
+            ko=f"{particle(f'`{name}`', '이/가')} None 입니다. 값을 만들어 변수에 넣었는지"
+            "(또는 return 했는지) 확인하세요.",
             en=f"`{name}` is None. Did you assign (or return) the value?",
             diagnosis="none-returned",
         )
     if isinstance(value, np.ndarray):
         fail(
-            ko=f"`{name}` 이(가) NumPy 배열입니다. TensorFlow 함수(tf.ones, tf.constant 등)로 "
-            "텐서를 만드세요.",
+            ko=f"{particle(f'`{name}`', '이/가')} NumPy 배열입니다. TensorFlow 함수"
+            "(tf.ones, tf.constant 등)로 텐서를 만드세요.",
             en=f"`{name}` is a NumPy array. Make a tensor with TensorFlow (tf.ones, tf.constant…).",
             diagnosis="numpy-not-tensor",
         )
     if isinstance(value, RemoteObject) and "Variable" in value.remote_type:
         if not allow_variable:
             fail(
-                ko=f"`{name}` 이(가) tf.Variable 입니다. 여기서는 변하지 않는 텐서가 필요합니다.",
+                ko=f"{particle(f'`{name}`', '이/가')} tf.Variable 입니다. 여기서는 변하지 "
+                "않는 텐서가 필요합니다.",
                 en=f"`{name}` is a tf.Variable; a constant tensor is expected here.",
                 diagnosis="variable-not-tensor",
             )
         value = tf.constant(value.numpy())
     if not isinstance(value, tf.Tensor):
         fail(
-            ko=f"`{name}` 은(는) 텐서여야 하는데 {describe(value)} 입니다.",
+            ko=f"{particle(f'`{name}`', '은/는')} 텐서여야 하는데 {describe(value)} 입니다.",
             en=f"`{name}` should be a tensor, it is {describe(value)}.",
         )
     if shape is not None and tuple(value.shape) != tuple(shape):
@@ -75,8 +85,12 @@ def expect_tensor(
     if dtype is not None and value.dtype != tf.as_dtype(dtype):
         wanted = tf.as_dtype(dtype).name
         fail(
-            ko=f"`{name}` 의 dtype 이 {wanted} 이어야 하는데 {value.dtype.name} 입니다.",
-            en=f"`{name}` should have dtype {wanted}, it has {value.dtype.name}.",
+            ko=f"`{name}` 의 dtype 이 {wanted} 이어야 하는데 {value.dtype.name} 입니다. "
+            f"`dtype=tf.{wanted}` 로 만들거나 `tf.cast(..., tf.{wanted})` (NumPy 는 "
+            f'`.astype("{wanted}")`) 로 바꾸세요.',
+            en=f"`{name}` should have dtype {wanted}, it has {value.dtype.name}. Make it "
+            f"with `dtype=tf.{wanted}` or convert it with `tf.cast(..., tf.{wanted})` "
+            f'(NumPy: `.astype("{wanted}")`).',
             diagnosis="wrong-dtype",
         )
     return value
@@ -86,7 +100,7 @@ def expect_number(value: Any, name: str) -> int | float:
     """Give ``value`` as a Python number, failing unless it is one (or a 0-d array or tensor)."""
     if isinstance(value, bool) or value is None:
         fail(
-            ko=f"`{name}` 은(는) 숫자여야 하는데 {describe(value)} 입니다.",
+            ko=f"{particle(f'`{name}`', '은/는')} 숫자여야 하는데 {describe(value)} 입니다.",
             en=f"`{name}` should be a number, it is {describe(value)}.",
         )
     if isinstance(value, (int, np.integer)):
@@ -96,7 +110,7 @@ def expect_number(value: Any, name: str) -> int | float:
     array = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
     if array.shape != () or array.dtype.kind not in "iuf":
         fail(
-            ko=f"`{name}` 은(는) 숫자 하나여야 하는데 {describe(value)} 입니다.",
+            ko=f"{particle(f'`{name}`', '은/는')} 숫자 하나여야 하는데 {describe(value)} 입니다.",
             en=f"`{name}` should be a single number, it is {describe(value)}.",
         )
     return int(array) if array.dtype.kind in "iu" else float(array)
@@ -256,7 +270,7 @@ def expect_assignable(variables: dict[str, RemoteObject], values: dict[str, Any]
         variables[name].assign(value)
         expect(
             np.allclose(np.asarray(variables[name].numpy()), value),
-            ko=f"{name}.assign(...) 로 넣은 값이 {name} 에 남지 않습니다: tf.Variable 로 만드세요.",
+            ko=f"{name}.assign(...)으로 넣은 값이 {name}에 남지 않습니다: tf.Variable로 만드세요.",
             en=f"{name} does not keep what {name}.assign(...) gives it: make it a tf.Variable.",
             diagnosis="not-a-variable",
         )

@@ -15,8 +15,11 @@ mistake, a named diagnosis::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal, NoReturn
+
+import numpy as np
 
 Language = Literal["ko", "en"]
 
@@ -65,3 +68,28 @@ def expect(condition: object, *, ko: str, en: str, diagnosis: str | None = None)
 def partial_credit(fraction: float, *, ko: str, en: str, diagnosis: str | None = None) -> None:
     """End the check here, awarding ``fraction`` of its points with this feedback."""
     raise PartialCredit(fraction, Message(ko=ko, en=en), diagnosis)
+
+
+def readable(value: object) -> str:
+    """A number as a person would write it in a sentence: ``0.6931``, ``1.235e+33``, ``235146``.
+
+    Floats keep four significant digits, so a diverged loss does not print 34 digits;
+    anything that is not a single number is shown as ``str`` shows it.
+    """
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if not isinstance(value, (float, np.floating)):
+        return str(value)
+    number = float(value)
+    if not math.isfinite(number):
+        return str(number)
+    if number == int(number) and abs(number) < 1e15:
+        return f"{int(number)}.0"
+    return f"{number:.4g}"
+
+
+def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
+    """``count`` and ``noun`` in English agreement: ``1 channel``, ``2 units``."""
+    return f"{count} {noun if count == 1 else plural_noun or noun + 's'}"

@@ -7,6 +7,7 @@ the ones the framework adds when it has to speak for a check.
 from __future__ import annotations
 
 from grader.feedback import Message
+from grader.korean import particle
 
 
 def not_answered(exercise: str) -> Message:
@@ -21,14 +22,14 @@ def not_answered(exercise: str) -> Message:
 def missing_name(name: str, exercise: str, trouble: str | None = None) -> Message:
     if trouble is not None:
         return Message(
-            ko=f"'{exercise}' 문제에서 `{name}` 이(가) 정의되지 않았습니다. 이 문제의 셀이 끝까지 "
-            f"실행되지 못했습니다 ({trouble}). 그 셀을 먼저 고치세요.",
+            ko=f"'{exercise}' 문제에서 {particle(f'`{name}`', '이/가')} 정의되지 않았습니다. "
+            f"이 문제의 셀이 끝까지 실행되지 못했습니다 ({trouble}). 그 셀을 먼저 고치세요.",
             en=f"Exercise '{exercise}': `{name}` is not defined, because a cell of this exercise "
             f"did not finish ({trouble}). Fix that cell first.",
         )
     return Message(
-        ko=f"'{exercise}' 문제에서 `{name}` 이(가) 정의되지 않았습니다. 이름의 철자와, 그 셀이 "
-        "오류 없이 실행되는지 확인하세요.",
+        ko=f"'{exercise}' 문제에서 {particle(f'`{name}`', '이/가')} 정의되지 않았습니다. "
+        "이름의 철자와, 그 셀이 오류 없이 실행되는지 확인하세요.",
         en=f"Exercise '{exercise}': `{name}` is not defined. Check the name's spelling and that "
         "its cell runs without an error.",
     )
@@ -124,22 +125,23 @@ def runner_stopped(detail: str) -> Message:
 
 def cell_crashed(cell: int, why: str) -> Message:
     return Message(
-        ko=f"셀 {cell} 을(를) 실행하던 중 프로세스가 멈췄습니다 ({why}).",
+        ko=f"{particle(f'셀 {cell}', '을/를')} 실행하던 중 프로세스가 멈췄습니다 ({why}).",
         en=f"The process running the code stopped during cell {cell} ({why}).",
     )
 
 
 def cell_out_of_memory(cell: int) -> Message:
     return Message(
-        ko=f"셀 {cell} 이(가) 메모리 제한을 넘었습니다. 더 작은 배열이나 배치를 쓰세요.",
+        ko=f"{particle(f'셀 {cell}', '이/가')} 메모리 제한을 넘었습니다. 더 작은 배열이나 "
+        "배치를 쓰세요.",
         en=f"Cell {cell} ran out of memory. Use smaller arrays or batches.",
     )
 
 
 def refused_link(name: str) -> Message:
     return Message(
-        ko=f"{name} 은(는) 심볼릭 링크라서 채점하지 않았습니다. 채점기는 링크를 따라가지 "
-        "않습니다: 링크 대신 파일 자체를 제출하세요.",
+        ko=f"{particle(name, '은/는')} 심볼릭 링크라서 채점하지 않았습니다. 채점기는 링크를 "
+        "따라가지 않습니다: 링크 대신 파일 자체를 제출하세요.",
         en=f"{name} is a symbolic link, so it was not graded. The grader does not follow "
         "links: submit the file itself.",
     )
@@ -147,15 +149,15 @@ def refused_link(name: str) -> Message:
 
 def refused_special(name: str) -> Message:
     return Message(
-        ko=f"{name} 은(는) 일반 파일이 아니라서 채점하지 않았습니다. .ipynb 나 .py 파일을 "
-        "제출하세요.",
+        ko=f"{particle(name, '은/는')} 일반 파일이 아니라서 채점하지 않았습니다. "
+        ".ipynb 나 .py 파일을 제출하세요.",
         en=f"{name} is not a regular file, so it was not graded. Submit a .ipynb or .py file.",
     )
 
 
 def refused_outside(name: str) -> Message:
     return Message(
-        ko=f"{name} 은(는) 제출 폴더 밖에 있어서 채점하지 않았습니다.",
+        ko=f"{particle(name, '은/는')} 제출 폴더 밖에 있어서 채점하지 않았습니다.",
         en=f"{name} is outside the submission folder, so it was not graded.",
     )
 

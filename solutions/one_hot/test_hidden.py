@@ -25,7 +25,10 @@ def test_one_hot_matches_the_reference_on_any_labels(student, reference, case):
     labels, depth = case
     wanted = reference.one_hot(labels, depth).numpy()
     got = expect_tensor(
-        student.one_hot(labels, depth), "one_hot(labels, depth)", shape=wanted.shape
+        student.one_hot(labels, depth),
+        "one_hot(labels, depth)",
+        shape=wanted.shape,
+        allow_numpy=True,
     )
     expect(
         np.array_equal(got.numpy(), wanted),
@@ -39,7 +42,26 @@ def test_one_hot_uses_depth_not_the_largest_label(student):
     """ko: 가장 큰 레이블보다 depth 가 클 때도 열 개수는 depth 입니다.
     en: the number of columns is depth even when labels do not reach it."""
     got = student.one_hot(np.array([0, 1]), 5)
-    expect_tensor(got, "one_hot([0, 1], 5)", shape=(2, 5))
+    expect_tensor(got, "one_hot([0, 1], 5)", shape=(2, 5), allow_numpy=True)
+
+
+@pytest.mark.points(1)
+def test_entropy_takes_zero_log_zero_as_zero(student):
+    """ko: 확률이 0 인 항은 엔트로피에 0 을 더합니다 (0 log 0 = 0).
+    en: a zero probability adds nothing to the entropy (0 log 0 = 0)."""
+    from grader.checks import expect_number
+
+    got = expect_number(student.entropy(np.array([0.5, 0.5, 0.0])), "entropy([0.5, 0.5, 0])")
+    expect(
+        abs(got - np.log(2)) < 1e-5,
+        ko=f"entropy([0.5, 0.5, 0]) 은 log 2 ≈ 0.6931 이어야 하는데 {got:.4g} 입니다. "
+        "p 가 0 인 항은 빼세요: 0 log 0 = 0 으로 정합니다 (np.log(0) 은 -inf 라서 "
+        "0 * -inf 가 nan 이 됩니다).",
+        en=f"entropy([0.5, 0.5, 0]) should be log 2 ≈ 0.6931, it is {got:.4g}. Leave out "
+        "the terms where p is 0: 0 log 0 = 0 by definition (np.log(0) is -inf, and "
+        "0 * -inf is nan).",
+        diagnosis="zero-log-zero" if not np.isfinite(got) else None,
+    )
 
 
 @st.composite

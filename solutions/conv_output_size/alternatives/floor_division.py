@@ -1,0 +1,12 @@
+# EXERCISE: conv_output_size
+import math
+
+
+def conv_output_size(n, m, p, s):
+    return (n + 2 * p - m) // s + 1
+
+
+def keras_output_size(n, m, s, padding):
+    if padding == "same":
+        return math.ceil(n / s)
+    return conv_output_size(n, m, 0, s)

@@ -1,0 +1,16 @@
+# EXERCISE: param_counts
+import numpy as np
+
+
+def dense_params(inputs, units):
+    return np.int64(inputs) * units + units
+
+
+def conv2d_params(kh, kw, c_in, filters):
+    weights = kh * kw * c_in * filters
+    biases = filters
+    return weights + biases
+
+
+sizes = [784, 256, 128, 10]
+mlp_total = int(sum(dense_params(a, b) for a, b in zip(sizes[:-1], sizes[1:])))
