@@ -24,7 +24,7 @@ from functools import partial
 from types import FrameType
 from typing import Any
 
-from grader import protocol
+from grader import protocol, sandbox
 from grader.errors import ProtocolError
 from grader.sandbox import Confinement, confine
 
@@ -47,6 +47,7 @@ class CellTimeout(KeyboardInterrupt):
 def prepare() -> None:
     """Import what every runner needs and build the shell once, before any fork (in the zygote)."""
     global _shell
+    sandbox.prepare()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("MPLBACKEND", "Agg")
     import keras  # noqa: F401
@@ -302,7 +303,7 @@ def serve(
     sock: socket.socket, confinement: Confinement, index: int, namespaces: bool, missing: list[str]
 ) -> None:
     """Confine this process, tell the grader it is ready, then answer until told to exit."""
-    confine(confinement, index, namespaces)
+    missing = [*missing, *confine(confinement, index, namespaces)]
     _seed_randomness()
     _detach_standard_streams(sock.fileno())
     session = _Session(protocol.Channel(sock), confinement)

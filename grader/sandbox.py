@@ -14,9 +14,11 @@ size) apply everywhere. What could not be applied is reported, not hidden.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
+import functools
 import os
 import resource
 import signal
@@ -76,7 +78,9 @@ class Confinement:
     cgroup: tuple[str, ...] = ()
 
 
+@functools.cache
 def _libc() -> ctypes.CDLL:
+    # Looked up once, in the zygote: find_library runs ldconfig, which a runner should not.
     return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 
 
@@ -141,8 +145,9 @@ def enter_namespaces() -> tuple[bool, list[str]]:
     ]
 
 
-def confine(confinement: Confinement, runner_index: int, in_namespaces: bool) -> Path:
-    """Confine this process, the runner, and give its empty working directory.
+def confine(confinement: Confinement, runner_index: int, in_namespaces: bool) -> list[str]:
+    """Confine this process, the runner, in its empty working directory; give what
+    protections could not be had.
 
     ``in_namespaces`` says whether the supervisor's namespaces took effect; the runner
     is then PID 1 of its own namespace and may mount.
@@ -171,7 +176,93 @@ def confine(confinement: Confinement, runner_index: int, in_namespaces: bool) ->
     _libc().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     os.chdir(workdir)
     _reset_environment(workdir)
-    return workdir
+    return forbid_kernel_surface()
+
+
+def prepare() -> None:
+    """Load what confinement needs before any fork (in the zygote)."""
+    _libc()
+    with contextlib.suppress(ImportError, RuntimeError):
+        import pyseccomp  # noqa: F401
+
+
+#: System calls a student's code has no use for, refused with EPERM as container
+#: runtimes do by default: new namespaces and mounts (a way out of the view built
+#: here), tracing other processes, kernel keyrings, BPF, userfaultfd and perf events
+#: (frequent ways into kernel bugs), modules, reboot and the like.
+_FORBIDDEN_SYSCALLS = (
+    "unshare",
+    "setns",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "move_mount",
+    "open_tree",
+    "mount_setattr",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "kcmp",
+    "bpf",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "userfaultfd",
+    "perf_event_open",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "kexec_load",
+    "kexec_file_load",
+    "reboot",
+    "swapon",
+    "swapoff",
+    "syslog",
+    "acct",
+    "quotactl",
+    "open_by_handle_at",
+    "name_to_handle_at",
+    "iopl",
+    "ioperm",
+    "lookup_dcookie",
+)
+_CLONE_NAMESPACES = (
+    _CLONE_NEWNS,
+    _CLONE_NEWUTS,
+    _CLONE_NEWIPC,
+    _CLONE_NEWUSER,
+    _CLONE_NEWPID,
+    _CLONE_NEWNET,
+    0x02000000,  # CLONE_NEWCGROUP
+)
+
+
+def forbid_kernel_surface() -> list[str]:
+    """Install the runner's seccomp filter; give what could not be had (libseccomp missing).
+
+    Everything is allowed but the calls above, and a ``clone`` that asks for a new
+    namespace; ``clone3``, whose flags a filter cannot read, answers ENOSYS, so that
+    libc falls back to ``clone``.
+    """
+    try:
+        import pyseccomp as seccomp
+    except (ImportError, RuntimeError, OSError):
+        return ["a seccomp filter (libseccomp not found): the whole kernel interface is open"]
+    refused = seccomp.ERRNO(errno.EPERM)
+    rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+    for name in _FORBIDDEN_SYSCALLS:
+        with contextlib.suppress(ValueError, OSError):
+            rules.add_rule(refused, name)
+    for flag in _CLONE_NAMESPACES:
+        rules.add_rule(refused, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
+    rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+    rules.load()
+    return []
 
 
 def _mount_private_view(confinement: Confinement) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import socket
 import threading
 from collections.abc import Callable
@@ -190,3 +191,32 @@ def test_what_the_runner_sees_is_read_only(runner: Start) -> None:
         run = session.run_cell(1, None, f"open({str(target)!r}, 'w').write('import os')")
         assert run.status == "error" and "Read-only file system" in run.evalue, run
         assert not Path(target).exists()
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="system call numbers of x86_64")
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        "libc.unshare(0x10000000)",  # CLONE_NEWUSER
+        "libc.unshare(0x00020000)",  # CLONE_NEWNS
+        "libc.mount(b'none', b'/tmp', b'tmpfs', 0, None)",
+        "libc.ptrace(0, 0, 0, 0)",  # PTRACE_TRACEME, allowed to anyone without a filter
+        "libc.syscall(321, 0, 0, 0)",  # bpf
+        "libc.syscall(250, 0, 0, 0, 0, 0)",  # keyctl(KEYCTL_GET_KEYRING_ID)
+        "libc.syscall(323, 0)",  # userfaultfd
+        "libc.syscall(298, 0, 0, -1, -1, 0)",  # perf_event_open
+        "libc.syscall(56, 0x10000000 | 17, 0, 0, 0, 0)",  # clone(CLONE_NEWUSER | SIGCHLD)
+    ],
+)
+def test_the_runner_cannot_reach_for_more_kernel(runner: Start, attempt: str) -> None:
+    session = runner("import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)")
+    cell = f"result = {attempt}\nif result == 0 and os.getpid() != 1:\n    os._exit(0)\n"
+    run = session.run_cell(1, None, cell + "code = ctypes.get_errno()")
+    assert run.status == "ok", run
+    assert value_of(session, "result") == -1, attempt
+    assert value_of(session, "code") in (1, 38), attempt  # EPERM, or ENOSYS
+
+
+def test_the_runner_reports_no_missing_kernel_filter(runner: Start) -> None:
+    session = runner()
+    assert not any("seccomp" in sentence for sentence in session.missing_protections)
