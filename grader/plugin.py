@@ -19,7 +19,7 @@ import pytest
 
 from grader import messages
 from grader.errors import RunnerGone, StudentError
-from grader.feedback import CheckFailed, Message, PartialCredit
+from grader.feedback import CheckFailed, Message, PartialCredit, explain_error
 from grader.remote import MissingName
 from grader.results import CheckOutcome, Outcome, Visibility
 
@@ -245,14 +245,11 @@ def verdict(
     if isinstance(error, NotAnswered):
         return "not-answered", 0.0, messages.not_answered(error.exercise), None
     if isinstance(error, MissingName):
-        return (
-            "failed",
-            0.0,
-            messages.missing_name(error.missing, error.exercise, error.trouble),
-            None,
-        )
+        message = messages.missing_name(error.missing, error.exercise, error.trouble)
+        return ("failed", 0.0, *_explained(message, error.trouble or ""))
     if isinstance(error, StudentError):
-        return "failed", 0.0, messages.student_raised(error.ename, error.evalue), None
+        message = messages.student_raised(error.ename, error.evalue)
+        return ("failed", 0.0, *_explained(message, f"{error.ename}: {error.evalue}"))
     if isinstance(error, RunnerGone):
         return "error", 0.0, messages.runner_gone(str(error)), None
     if isinstance(error, AssertionError):
@@ -262,3 +259,15 @@ def verdict(
     if visibility == "hidden":
         return "error", 0.0, messages.hidden_error(title, type(error).__name__), None
     return "error", 0.0, messages.check_error(type(error).__name__, str(error)), None
+
+
+def _explained(message: Message, error_text: str) -> tuple[Message, str | None]:
+    """``message`` with the beginner's reading of a known raw error put first, if it is one."""
+    known = explain_error(error_text)
+    if known is None:
+        return message, None
+    explanation, diagnosis = known
+    return (
+        Message(ko=f"{explanation.ko} {message.ko}", en=f"{explanation.en} {message.en}"),
+        diagnosis,
+    )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
+from grader.bank import Bank
 from grader.errors import RunnerGone, StudentError
 from grader.feedback import CheckFailed, Message, PartialCredit, expect, fail, partial_credit
-from grader.plugin import NotAnswered, verdict
+from grader.plugin import NotAnswered, hidden_rng, seed_material, verdict
 from grader.remote import MissingName
 
 TITLE = Message(ko="제목", en="title")
@@ -75,3 +78,84 @@ def test_framework_failures_become_bilingual_messages(
 def test_fail_raises_so_it_can_be_used_as_a_statement() -> None:
     with pytest.raises(CheckFailed, match="english"):
         fail(ko="한국어", en="english")
+
+
+@pytest.mark.parametrize(
+    ("error", "diagnosis", "words"),
+    [
+        (
+            StudentError("AttributeError", "'numpy.float32' object has no attribute '_id'"),
+            "numpy-in-tape",
+            "inside the tape",
+        ),
+        (
+            StudentError("TypeError", "unsupported operand type(s) for *: 'float' and 'NoneType'"),
+            "none-gradient",
+            "outside the `with tf.GradientTape() as tape:` block",
+        ),
+        (
+            StudentError(
+                "InvalidArgumentError",
+                "cannot compute MatMul as input #1(zero-based) was expected to be a int32 "
+                "tensor but is a float tensor [Op:MatMul]",
+            ),
+            "int-float-mixed",
+            "tf.cast",
+        ),
+        (
+            MissingName(
+                "W",
+                "tf1_to_tf2",
+                "cell 2: AttributeError: module 'tensorflow' has no attribute 'placeholder'",
+            ),
+            "tf1-in-eager",
+            "placeholders",
+        ),
+        (
+            StudentError(
+                "ValueError",
+                "The layer sequential has never been called and thus has no defined input.",
+            ),
+            "unbuilt-model",
+            "keras.Input",
+        ),
+    ],
+)
+def test_a_known_raw_error_is_explained_and_named(
+    error: Exception, diagnosis: str, words: str
+) -> None:
+    _, _, message, named = verdict(error, "hidden", TITLE)
+    assert named == diagnosis
+    assert words in message.en and message.ko != message.en
+    assert str(getattr(error, "ename", "")) in message.en
+
+
+def test_an_unknown_raw_error_names_no_mistake() -> None:
+    _, _, _, named = verdict(StudentError("TypeError", "int32 cannot be assigned"), "public", TITLE)
+    assert named is None
+
+
+class _Submission:
+    def __init__(self, sha256: str) -> None:
+        self.sha256 = sha256
+
+
+class _Context:
+    def __init__(self, bank: Bank, sha256: str) -> None:
+        self.submission = _Submission(sha256)
+        self.grader = SimpleNamespace(bank=bank)
+
+
+def test_hidden_inputs_repeat_for_a_file_and_differ_between_files(bank: Bank) -> None:
+    def draw(sha256: str, check: str = "test_hidden.py::test_x") -> list[int]:
+        return list(hidden_rng(seed_material(_Context(bank, sha256)), check).integers(0, 10**9, 4))
+
+    assert draw("a" * 64) == draw("a" * 64)
+    assert draw("a" * 64) != draw("b" * 64)
+    assert draw("a" * 64) != draw("a" * 64, "test_hidden.py::test_y")
+
+
+def test_hidden_inputs_are_not_computable_from_what_students_see(bank: Bank) -> None:
+    material = seed_material(_Context(bank, "a" * 64))
+    assert bank.version.encode() not in material
+    assert len(material) > len("a" * 64) + 16

@@ -4,6 +4,7 @@ import pytest
 
 from grader import expect
 from grader.checks import expect_number
+from grader.feedback import readable
 
 
 @pytest.mark.points(1)
@@ -33,12 +34,30 @@ def test_padding_keeps_the_size(student):
 def test_the_result_is_an_integer(student):
     """ko: 결과는 정수입니다.
     en: the result is an integer."""
+    import numpy as np
+
     got = student.conv_output_size(7, 3, 0, 2)
+    whole_float = isinstance(got, (float, np.floating)) and float(got).is_integer()
     expect(
-        isinstance(got, int),
-        ko=f"정수를 돌려줘야 하는데 {type(got).__name__} 입니다. // 나 math.floor 를 쓰세요.",
-        en=f"return an int, not {type(got).__name__}. Use // or math.floor.",
-        diagnosis="not-floored" if isinstance(got, float) else None,
+        isinstance(got, (int, np.integer)) and not isinstance(got, bool),
+        ko=f"정수를 돌려줘야 하는데 {readable(got)} ({type(got).__name__}) 입니다. "
+        + (
+            "값은 맞지만 실수입니다: np.floor / math.floor 의 결과를 int(...) 로 바꾸거나 // 를 "
+            "쓰세요."
+            if whole_float
+            else "// 나 math.floor 로 내림하세요."
+        ),
+        en=f"return an int, not {readable(got)} ({type(got).__name__}). "
+        + (
+            "The value is right but a float: wrap np.floor / math.floor in int(...) or use //."
+            if whole_float
+            else "Floor the division with // or math.floor."
+        ),
+        diagnosis="float-not-int"
+        if whole_float
+        else "not-floored"
+        if isinstance(got, (float, np.floating))
+        else None,
     )
 
 

@@ -5,7 +5,7 @@ import numpy as np
 
 
 def conv_output_size(n, m, p, s):
-    return int(math.floor((n + 2 * p - m) / s)) + 1
+    return math.floor((n + 2 * p - m) / s) + 1
 
 
 def keras_output_size(n, m, s, padding="valid"):

@@ -32,10 +32,10 @@ def training_step(inputs, targets):
     with tf.GradientTape() as tape:
         loss = square_loss(targets, model(inputs))
     gradients = tape.gradient(loss, [W, b])
-    for variable, gradient in zip([W, b], gradients):
+    for variable, gradient in zip([W, b], gradients, strict=True):
         variable.assign_sub(learning_rate * gradient)
     return loss
 
 
-for step in range(40):
+for _ in range(40):
     loss = training_step(inputs, targets)

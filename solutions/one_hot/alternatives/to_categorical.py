@@ -21,4 +21,4 @@ def entropy(p):
 
 
 def cross_entropy(p, q):
-    return -sum(pi * np.log(qi) for pi, qi in zip(p, q) if pi > 0)
+    return -sum(pi * np.log(qi) for pi, qi in zip(p, q, strict=True) if pi > 0)

@@ -1,4 +1,6 @@
 # EXERCISE: param_counts
+from itertools import pairwise
+
 import numpy as np
 
 
@@ -13,4 +15,4 @@ def conv2d_params(kh, kw, c_in, filters):
 
 
 sizes = [784, 256, 128, 10]
-mlp_total = int(sum(dense_params(a, b) for a, b in zip(sizes[:-1], sizes[1:])))
+mlp_total = int(sum(dense_params(a, b) for a, b in pairwise(sizes)))
