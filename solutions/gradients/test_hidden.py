@@ -37,7 +37,7 @@ def test_gradient_of_cube_anywhere(student, x):
     got = student.gradient_of_cube(x)
     expect(
         got is not None,
-        ko="기울기가 None 입니다: tape.watch(x) 를 부르세요.",
+        ko="기울기가 None 입니다: tape.watch(x)를 부르세요.",
         en="the gradient is None: call tape.watch(x).",
         diagnosis="not-watched",
     )
@@ -55,11 +55,19 @@ def test_motion_anywhere(student, t):
     """ko: 여러 시각에서 속도와 가속도가 맞습니다.
     en: speed and acceleration are right at many times."""
     speed, acceleration = student.motion(t)
+    right_speed = speed is not None and close(expect_number(speed, "speed"), 9.8 * t + 3.0)
     expect(
         speed is not None and acceleration is not None,
         ko="속도나 가속도가 None 입니다.",
         en="the speed or the acceleration is None.",
-        diagnosis="second-order-outside-tape" if acceleration is None else None,
+        diagnosis="second-order-outside-tape" if acceleration is None and right_speed else None,
+    )
+    expect(
+        not all(isinstance(part, (int, float)) for part in (speed, acceleration)),
+        ko="속도와 가속도가 텐서가 아니라 파이썬 숫자입니다: 테이프 두 개로 구하세요.",
+        en="the speed and the acceleration are Python numbers, not tensors: get them with two "
+        "tapes.",
+        diagnosis="formula-not-tape",
     )
     expect(
         close(expect_number(speed, "speed"), 9.8 * t + 3.0),
