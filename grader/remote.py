@@ -31,8 +31,10 @@ _STARTUP_SECONDS = 60.0
 _CPU_GRACE = 3.0
 _WALL_GRACE = 5.0
 _POLL_SECONDS = 0.1
-#: What the meter may read short of a budget the runner's own timer has reached.
+#: What the meter may read short of a budget the runner's own timer has reached: a
+#: fixed part and a share of the budget.
 _SLACK = 0.05
+_TOLERANCE = 0.05
 
 
 class BudgetSpent(StudentError):
@@ -179,19 +181,33 @@ class RunnerSession:
         self._total.wall += wall
 
     def _record(self, limit: tuple[str, float]) -> Overrun:
-        overrun = Overrun(self._section, self._cell, limit[0], limit[1])
+        """Note that ``limit`` ran out; what is left of it is then nothing at all."""
+        name, seconds = limit
+        used = self._used.setdefault(self._section, _Usage())
+        usage = self._total if name.startswith("total") else used
+        if name.endswith("cpu"):
+            usage.cpu = max(usage.cpu, seconds)
+        else:
+            usage.wall = max(usage.wall, seconds)
+        overrun = Overrun(self._section, self._cell, name, seconds)
         last = self.overruns[-1] if self.overruns else None
         if last is None or (last.exercise, last.limit) != (overrun.exercise, overrun.limit):
             self.overruns.append(overrun)
         return overrun
 
     def _spent(self) -> Overrun | None:
-        """The budget the current section has used up, by the grader's own meter, if any."""
+        """The budget the current section has used up, by the grader's own meter, if any.
+
+        The runner's timer counts CPU time in clock ticks and the control group in
+        nanoseconds, so a budget counts as used up a little before the meter reaches it.
+        """
         allowance = self._allowance()
-        if allowance.cpu <= _SLACK:
-            return self._record(allowance.cpu_limit)
-        if allowance.wall <= _SLACK:
-            return self._record(allowance.wall_limit)
+        for left, limit in (
+            (allowance.cpu, allowance.cpu_limit),
+            (allowance.wall, allowance.wall_limit),
+        ):
+            if left <= _SLACK + _TOLERANCE * limit[1]:
+                return self._record(limit)
         return None
 
     # -- requests ---------------------------------------------------------
