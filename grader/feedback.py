@@ -132,7 +132,10 @@ _KNOWN_ERRORS = (
         ),
     ),
     _KnownError(
-        re.compile(r"(MatMul|AddV2|Mul|Sub|BiasAdd).*expected to be a \w+ tensor but is a \w+"),
+        re.compile(
+            r"(MatMul|AddV2|Mul|Sub|BiasAdd).*expected to be a \w+ tensor but is a \w+"
+            r"|Op has type \w+ that does not match type \w+"
+        ),
         "int-float-mixed",
         Message(
             ko="정수 텐서와 실수 텐서를 한 연산에 섞었습니다. [1, 2] 대신 [1.0, 2.0] 으로 쓰거나 "

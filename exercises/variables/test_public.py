@@ -13,7 +13,7 @@ def variable_from(student):
     v = student.make_variable()
     if not (isinstance(v, RemoteObject) and "Variable" in v.remote_type):
         fail(
-            ko=f"make_variable() 은 tf.Variable 을 돌려줘야 하는데 {describe(v)} 입니다.",
+            ko=f"make_variable()은 tf.Variable을 돌려줘야 하는데 {describe(v)} 입니다.",
             en=f"make_variable() should return a tf.Variable, it returned {describe(v)}.",
             diagnosis="not-a-variable",
         )
@@ -28,8 +28,11 @@ def test_make_variable_holds_the_matrix(student):
     values = v.numpy()
     expect(
         values.dtype == np.float32 and values.tolist() == [[1, 2], [3, 4]],
-        ko=f"값이 [[1, 2], [3, 4]] (float32) 이어야 하는데 {values.tolist()} ({values.dtype}) 입니다.",
-        en=f"expected [[1, 2], [3, 4]] (float32), got {values.tolist()} ({values.dtype}).",
+        ko=f"값이 [[1, 2], [3, 4]] (float32) 이어야 하는데 {values.tolist()} ({values.dtype}) 입니다. "
+        "정수로 만들었다면 dtype=tf.float32 를 주거나 1.0 처럼 실수로 쓰세요.",
+        en=f"expected [[1, 2], [3, 4]] (float32), got {values.tolist()} ({values.dtype}). "
+        "Made from integers? Pass dtype=tf.float32 or write floats such as 1.0.",
+        diagnosis="wrong-dtype" if values.tolist() == [[1, 2], [3, 4]] else None,
     )
 
 
@@ -58,9 +61,9 @@ def test_set_corner_changes_one_element(student):
     try:
         student.set_corner(v, 9.0)
     except StudentError as error:
-        if error.ename == "TypeError":
+        if "does not support item assignment" in error.evalue:
             fail(
-                ko="변수는 v[0, 0] = 9 처럼 원소에 대입할 수 없습니다. v[0, 0].assign(9) 를 쓰세요.",
+                ko="변수는 v[0, 0] = 9 처럼 원소에 대입할 수 없습니다. v[0, 0].assign(9)를 쓰세요.",
                 en="a variable does not support v[0, 0] = 9; use v[0, 0].assign(9).",
                 diagnosis="item-assignment",
             )

@@ -46,3 +46,30 @@ def test_the_graph_agrees_with_eager(student, x):
         ko="forward_graph 의 값이 틀립니다.",
         en="forward_graph gives wrong values.",
     )
+
+
+@pytest.mark.points(1)
+def test_w_and_b_are_variables_holding_the_tf1_values(student):
+    """ko: W 와 b 는 TF1 프로그램의 값을 담은 tf.Variable 입니다.
+    en: W and b are tf.Variables holding the TF1 program's values."""
+    from grader.checks import expect_assignable, expect_variable
+
+    weights = expect_variable(student.W, "W", (3, 1))
+    bias = student.b
+    bias_shape = np.shape(bias.numpy()) if hasattr(bias, "numpy") else None
+    expect(
+        bias_shape in ((), (1,)),
+        ko=f"b 는 0.5 하나를 담은 tf.Variable 이어야 하는데 모양이 {bias_shape} 입니다.",
+        en=f"b should be a tf.Variable holding 0.5, its shape is {bias_shape}.",
+        diagnosis="wrong-shape",
+    )
+    bias = expect_variable(bias, "b", bias_shape)
+    start = {"W": np.asarray(weights.numpy()), "b": np.asarray(bias.numpy())}
+    expect(
+        np.allclose(start["W"], [[1.0], [2.0], [3.0]]) and np.allclose(start["b"], 0.5),
+        ko="W 는 [[1.0], [2.0], [3.0]], b 는 0.5 여야 합니다.",
+        en="W should hold [[1.0], [2.0], [3.0]] and b 0.5.",
+    )
+    variables = {"W": weights, "b": bias}
+    expect_assignable(variables, {"W": start["W"] * 2, "b": start["b"] * 2})
+    expect_assignable(variables, start)
