@@ -21,8 +21,10 @@ that cannot be rendered is replaced by one saying so; the others are written.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import html
+import json
 import re
 import statistics
 import unicodedata
@@ -37,11 +39,10 @@ from markupsafe import Markup
 
 from grader import messages
 from grader.bank import Bank
-from grader.errors import SubmissionError
+from grader.errors import StoreError
 from grader.exports import Problems, write_atomically
 from grader.feedback import Language, Message
 from grader.results import CellRun, SubmissionResult
-from grader.submission import Submission, load_submission
 from grader.text import escaped_surrogates, safe_text
 
 _SYMBOLS = {"passed": "✓", "partial": "◐", "failed": "✗", "error": "!", "not-answered": "–"}
@@ -126,17 +127,22 @@ class _Renderer:
     """nbconvert's filters, built once per batch (they are what costs)."""
 
     def __init__(self) -> None:
-        from nbconvert.filters.highlight import Highlight2HTML
+        from IPython.lib.lexers import IPython3Lexer
         from nbconvert.filters.markdown_mistune import MarkdownWithMath
         from pygments.formatters import HtmlFormatter
 
-        self._highlight = Highlight2HTML(pygments_lexer="ipython3")
+        # The markup of nbconvert's Highlight2HTML, whose lexer and formatter are built anew
+        # for every cell: two thirds of the time a page of many cells takes.
+        self._lexer = IPython3Lexer()
+        self._formatter = HtmlFormatter(cssclass=" highlight hl-ipython3")
         self._markdown_html = _safe_markdown_renderer()
         self._markdown = MarkdownWithMath(renderer=self._markdown_html)
         self.pygments_css = HtmlFormatter().get_style_defs(".highlight")
 
     def code(self, source: str) -> Markup:
-        return Markup(self._highlight(source))
+        from pygments import highlight
+
+        return Markup(highlight(source or " ", self._lexer, self._formatter))
 
     def markdown(self, source: str, attachments: Any = None) -> Markup:
         # Student markdown may hold raw HTML; it is shown as text, never as markup.
@@ -296,20 +302,8 @@ def write_reports(
     css = Markup((folder / "style.css").read_text(encoding="utf-8") + renderer.pygments_css)
     titles = {e.id: e.title for e in bank.exercises}
     student_page = env.get_template("student.html.j2")
-    failed: Problems = {}
-    for result in results:
-        try:
-            page = _student_page(student_page, result, renderer, titles, css, lang)
-        except Exception as error:
-            failed[result.student] = safe_text(
-                f"page: could not be rendered for {result.student} ({type(error).__name__}: "
-                f"{error})"
-            )
-            page = _failed_page(student_page, result, css, lang)
-        try:
-            write_atomically(out / "students" / page_name(result.student), page)
-        except Exception as error:
-            failed[result.student] = safe_text(f"page: could not be written ({error})")
+    view = _PageView(student_page, renderer, titles, css, lang, _format_key(folder, css, lang))
+    failed = _write_student_pages(results, view, out / "students")
     script = _script(folder)
     index = env.get_template("index.html.j2").render(
         results=results,
@@ -332,6 +326,84 @@ def write_reports(
     return failed
 
 
+@dataclass(frozen=True)
+class _PageView:
+    """What every student page of a batch is rendered with."""
+
+    template: jinja2.Template
+    renderer: _Renderer
+    titles: dict[str, Message]
+    css: Markup
+    lang: Language
+    #: Changes with anything but the result that changes a page: templates, style, code.
+    format_key: str
+
+
+#: In the students' folder: for each page, the key of what it shows (see :func:`_page_key`).
+_RENDERED = ".rendered.json"
+
+
+def _write_student_pages(
+    results: list[SubmissionResult], view: _PageView, folder: Path
+) -> Problems:
+    """Write each student's page whose result changed since it was written; give the
+    students whose page could not be rendered or written, and why."""
+    earlier = _rendered_keys(folder / _RENDERED)
+    rendered: dict[str, str] = {}
+    failed: Problems = {}
+    for result in results:
+        name = page_name(result.student)
+        key = _page_key(result, view)
+        if earlier.get(name) == key and (folder / name).is_file():
+            rendered[name] = key
+            continue
+        try:
+            page = _student_page(
+                view.template, result, view.renderer, view.titles, view.css, view.lang
+            )
+        except Exception as error:
+            failed[result.student] = safe_text(
+                f"page: could not be rendered for {result.student} ({type(error).__name__}: "
+                f"{error})"
+            )
+            page = _failed_page(view.template, result, view.css, view.lang)
+        try:
+            write_atomically(folder / name, page)
+        except Exception as error:
+            failed[result.student] = safe_text(f"page: could not be written ({error})")
+        if result.student not in failed:
+            rendered[name] = key
+    # Without the record the next run renders every page again: slower, never wrong.
+    with contextlib.suppress(StoreError):
+        write_atomically(folder / _RENDERED, json.dumps(rendered, indent=0, sort_keys=True))
+    return failed
+
+
+def _rendered_keys(path: Path) -> dict[str, str]:
+    try:
+        keys = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return keys if isinstance(keys, dict) else {}
+
+
+def _format_key(folder: Path, css: str, lang: Language) -> str:
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted(folder.glob("*.j2")):
+        digest.update(path.read_bytes())
+    digest.update(css.encode("utf-8", "surrogatepass"))
+    digest.update(lang.encode())
+    return digest.hexdigest()
+
+
+def _page_key(result: SubmissionResult, view: _PageView) -> str:
+    """A digest of everything a student's page shows: the stored result, the titles of
+    its exercises, and the view's format."""
+    titles = {e: [t.ko, t.en] for e, t in _titles_for(result, view.titles).items()}
+    data = json.dumps([view.format_key, result.to_json(), titles], sort_keys=True, default=str)
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _student_page(
     template: jinja2.Template,
     result: SubmissionResult,
@@ -341,12 +413,15 @@ def _student_page(
     lang: Language,
 ) -> str:
     sections, shown = _sections(result, renderer)
+    setup, answers = _by_exercise(sections, {e.exercise for e in result.exercises})
     return template.render(
         result=result,
         titles=_titles_for(result, titles),
         css=css,
         lang=lang,
         sections=sections,
+        setup=setup,
+        answers=answers,
         code_shown=shown,
         problems=run_problems(result),
         policy=page_policy(),
@@ -366,6 +441,8 @@ def _failed_page(
             css=css,
             lang=lang,
             sections=[],
+            setup=[],
+            answers={},
             code_shown=False,
             problems=[_PAGE_FAILED],
             policy=page_policy(),
@@ -399,27 +476,24 @@ def _points_of(result: SubmissionResult, exercise_id: str) -> float:
 
 
 def _sections(result: SubmissionResult, renderer: _Renderer) -> tuple[list[Section], bool]:
-    """The submission's blocks grouped by exercise, and whether its code could be shown."""
-    submission = _graded_file(result)
-    blocks: list[tuple[str | None, Block]] = []
-    if submission is None:
-        blocks = [(run.exercise, Block(run.cell, run=run)) for run in result.cells]
-    else:
-        runs = list(result.cells) + [None] * (len(submission.chunks) - len(result.cells))
-        by_cell: dict[int, list[tuple[str | None, Block]]] = defaultdict(list)
-        for chunk, run in zip(submission.chunks, runs, strict=False):
-            by_cell[chunk.cell].append(
-                (chunk.exercise, Block(chunk.cell, code=renderer.code(chunk.source), run=run))
-            )
-        for number, cell in enumerate((submission.notebook or {}).get("cells", []), start=1):
-            if cell.get("cell_type") == "markdown":
-                source = cell.get("source", "")
-                text = "".join(source) if isinstance(source, list) else str(source)
-                shown = renderer.markdown(safe_text(text), cell.get("attachments"))
-                by_cell[number].append((None, Block(number, markdown=shown)))
-        for number in sorted(by_cell):
-            blocks.extend(by_cell[number])
-    return _group(blocks), submission is not None
+    """The submission's blocks grouped by exercise, from the store alone, and whether its
+    code is shown (a result stored before code was kept has outputs only)."""
+    code = [
+        (
+            run.exercise,
+            Block(run.cell, code=renderer.code(run.source) if run.source else None, run=run),
+        )
+        for run in result.cells
+    ]
+    markdown: list[tuple[str | None, Block]] = [
+        (None, Block(cell.cell, markdown=renderer.markdown(cell.source, cell.attachments)))
+        for cell in result.markdown
+    ]
+    # A notebook numbers its code and markdown cells together; the sort is stable, so the
+    # chunks of one cell keep their order.
+    blocks = sorted(code + markdown, key=lambda pair: pair[1].cell)
+    shown = any(run.source for run in result.cells) or bool(result.markdown)
+    return _group(blocks), shown
 
 
 def _group(blocks: list[tuple[str | None, Block]]) -> list[Section]:
@@ -441,12 +515,22 @@ def _group(blocks: list[tuple[str | None, Block]]) -> list[Section]:
     return sections
 
 
-def _graded_file(result: SubmissionResult) -> Submission | None:
-    try:
-        submission = load_submission(Path(result.path), result.student)
-    except SubmissionError:
-        return None
-    return submission if submission.sha256 == result.sha256 else None
+def _by_exercise(
+    sections: list[Section], known: set[str]
+) -> tuple[list[Block], dict[str, list[Block]]]:
+    """The setup blocks (before any exercise, or of an exercise not graded), then each
+    graded exercise's blocks in order: one pass, whatever the number of sections."""
+    before: list[Block] = []
+    unknown: list[Block] = []
+    answers: dict[str, list[Block]] = defaultdict(list)
+    for section in sections:
+        if section.exercise is None:
+            before.extend(section.blocks)
+        elif section.exercise in known:
+            answers[section.exercise].extend(section.blocks)
+        else:
+            unknown.extend(section.blocks)
+    return before + unknown, dict(answers)
 
 
 def run_problems(result: SubmissionResult) -> list[Message]:

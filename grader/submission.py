@@ -20,7 +20,12 @@ from grader.untrusted_files import read_regular, regular_files_below
 
 MARKER = re.compile(r"^#\s*EXERCISE:\s*(?P<id>[A-Za-z0-9_.\-]+)\s*$")
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: A submission with more ``# EXERCISE:`` sections, notebook code cells or notebook cells
+#: in all than these is not run: the student gets one message saying why. Grading and
+#: its page cost time in proportion to them, and a course has a few dozen exercises.
+MAX_SECTIONS = 2000
 MAX_CODE_CELLS = 1000
+MAX_CELLS = 4000
 
 Kind = Literal["notebook", "module"]
 
@@ -95,9 +100,12 @@ def load_submission(
         ) from None
     if path.suffix == ".ipynb":
         notebook, chunks = _notebook_chunks(text, path)
+        _within_cap(path, _sections(chunks), MAX_SECTIONS, "sections")
         return Submission(path, student, "notebook", chunks, digest, notebook)
     if path.suffix == ".py":
-        return Submission(path, student, "module", tuple(split_source(text, cell=1)), digest)
+        module = tuple(split_source(text, cell=1))
+        _within_cap(path, _sections(module), MAX_SECTIONS, "sections")
+        return Submission(path, student, "module", module, digest)
     raise SubmissionError(f"{path.name}: a submission is a .ipynb notebook or a .py module")
 
 
@@ -138,12 +146,10 @@ def _notebook_chunks(text: str, path: Path) -> tuple[dict[str, Any], tuple[Chunk
         raise SubmissionError(
             f"{path.name} is not a notebook nbformat can read ({type(error).__name__}: {error})."
         ) from None
-    code_cells = [cell for cell in notebook.get("cells", []) if cell.get("cell_type") == "code"]
-    if len(code_cells) > MAX_CODE_CELLS:
-        raise SubmissionError(
-            f"{path.name} has {len(code_cells)} code cells; the limit is {MAX_CODE_CELLS}. "
-            "Merge or delete cells and resubmit."
-        )
+    cells = notebook.get("cells", [])
+    _within_cap(path, len(cells), MAX_CELLS, "cells")
+    code_cells = [cell for cell in cells if cell.get("cell_type") == "code"]
+    _within_cap(path, len(code_cells), MAX_CODE_CELLS, "code cells")
     chunks: list[Chunk] = []
     exercise: str | None = None
     for number, cell in enumerate(notebook.get("cells", []), start=1):
@@ -155,6 +161,42 @@ def _notebook_chunks(text: str, path: Path) -> tuple[dict[str, Any], tuple[Chunk
             exercise = piece.exercise if piece.exercise is not None else exercise
             chunks.append(Chunk(piece.cell, exercise, piece.source, piece.first_line))
     return dict(notebook), tuple(chunks)
+
+
+def _sections(chunks: tuple[Chunk, ...]) -> int:
+    """How many marker lines start a section (each marker starts a chunk of its own)."""
+    return sum(
+        1
+        for chunk in chunks
+        if chunk.exercise is not None and MARKER.match(chunk.source.partition("\n")[0].rstrip())
+    )
+
+
+#: What is counted, in Korean (with its particle) and English, and how to come under it.
+_CAPPED = {
+    "sections": (
+        "`# EXERCISE:` 표시가",
+        "`# EXERCISE:` markers",
+        "문제마다 표시를 한 번만 두고",
+        "keep one marker per exercise",
+    ),
+    "cells": ("셀이", "cells", "셀을 합치거나 지우고", "merge or delete cells"),
+    "code cells": ("코드 셀이", "code cells", "셀을 합치거나 지우고", "merge or delete cells"),
+}
+
+
+def _within_cap(path: Path, count: int, limit: int, what: str) -> None:
+    """Raise SubmissionError, in Korean and English, when ``count`` passes ``limit``."""
+    if count <= limit:
+        return
+    what_ko, what_en, fix_ko, fix_en = _CAPPED[what]
+    # Korean, then English, as RefusedFile does: the page shows the error as it is.
+    raise SubmissionError(
+        f"{path.name} 파일에 {what_ko} {count}개 있습니다. 한 제출물은 {limit}개까지만 "
+        f"채점하므로 이 파일은 실행하지 않았습니다. {fix_ko} 다시 제출하세요. / "
+        f"{path.name} has {count} {what_en}; a submission may have at most {limit}, so this "
+        f"file was not run. To be graded, {fix_en} and resubmit."
+    )
 
 
 _NOTEBOOK_MARKER = re.compile(

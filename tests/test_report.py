@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from grader import shown
 from grader.bank import Bank
 from grader.report import (
     _Renderer,
@@ -18,7 +19,7 @@ from grader.report import (
     safe_link,
     write_reports,
 )
-from grader.results import SubmissionResult
+from grader.results import CellRun, SubmissionResult
 
 from .test_store import result
 
@@ -85,8 +86,12 @@ def notebook_result(tmp_path: Path, student: str, *cells: dict) -> SubmissionRes
     path = tmp_path / f"{student}.ipynb"
     path.write_text(nbformat.writes(notebook), encoding="utf-8")
     submission = load_submission(path, student)
+    runs = [CellRun(chunk.cell, chunk.exercise, "ok") for chunk in submission.chunks]
+    kept_cells, markdown = shown.kept(submission, runs)
     base = result(student, 2.0)
-    return replace(base, path=str(path), sha256=submission.sha256)
+    return replace(
+        base, path=str(path), sha256=submission.sha256, cells=kept_cells, markdown=markdown
+    )
 
 
 def markdown_cell(text: str, attachments: dict | None = None) -> dict:
@@ -190,3 +195,76 @@ def test_pages_take_any_string(bank: Bank, tmp_path: Path) -> None:
 
     assert write_reports([hostile_result(), result("kim", 1.0)], bank, tmp_path) == {}
     assert len(list((tmp_path / "students").glob("*.html"))) == 2
+
+
+# -- every view from the store alone, each page rendered once per change -------------
+
+
+def test_a_page_shows_what_was_graded_after_the_file_is_replaced_or_gone(
+    bank: Bank, tmp_path: Path
+) -> None:
+    kim = notebook_result(tmp_path, "kim", markdown_cell("## 풀이 *notes*"))
+    lee = notebook_result(tmp_path, "lee")
+    Path(kim.path).write_text("# EXERCISE: one_hot\nprint('swapped after grading')\n")
+    Path(lee.path).unlink()
+    assert write_reports([kim, lee], bank, tmp_path / "out") == {}
+    for student in ("kim", "lee"):
+        page = (tmp_path / "out" / "students" / f"{student}.html").read_text()
+        assert "EXERCISE" in page and "swapped" not in page
+        assert "without its code" not in page
+    kim_page = (tmp_path / "out" / "students" / "kim.html").read_text()
+    assert "<em>notes</em>" in kim_page
+
+
+def test_a_result_stored_without_code_shows_its_outputs_and_says_so(
+    bank: Bank, tmp_path: Path
+) -> None:
+    write_reports([result("kim", 2.0)], bank, tmp_path)
+    page = (tmp_path / "students" / "kim.html").read_text()
+    assert "hi" in page and "This result was stored without its code" in page
+
+
+def test_a_rerun_renders_only_the_pages_whose_results_changed(
+    bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from grader import report
+
+    rendered: list[str] = []
+    real = report._student_page
+
+    def counting(template: object, result: SubmissionResult, *rest: object) -> str:
+        rendered.append(result.student)
+        return real(template, result, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(report, "_student_page", counting)
+    results = [result("kim", 0.0), result("lee", 2.0), result("park", 1.0)]
+    write_reports(results, bank, tmp_path)
+    assert sorted(rendered) == ["kim", "lee", "park"]
+    rendered.clear()
+    changed = replace(results[1], cells=(CellRun(1, "one_hot", "ok", stdout="new output"),))
+    (tmp_path / "students" / "park.html").unlink()
+    write_reports([results[0], changed, results[2]], bank, tmp_path)
+    assert sorted(rendered) == ["lee", "park"]
+    assert "new output" in (tmp_path / "students" / "lee.html").read_text()
+    rendered.clear()
+    write_reports([results[0], changed, results[2]], bank, tmp_path, lang="en")
+    assert sorted(rendered) == ["kim", "lee", "park"]
+
+
+def test_thousands_of_sections_are_each_shown_once_in_file_order(
+    bank: Bank, tmp_path: Path
+) -> None:
+    from grader.submission import MAX_SECTIONS
+
+    # Exercises not in the bank, one coming back after others, beside one that is.
+    names = [f"x{i % (MAX_SECTIONS // 2)}" for i in range(MAX_SECTIONS - 1)] + ["one_hot"]
+    cells = tuple(
+        CellRun(1, name, "ok", source=f"# EXERCISE: {name}\nv = {i}\n")
+        for i, name in enumerate(names)
+    )
+    big = replace(result("kim", 2.0), cells=cells)
+    assert write_reports([big], bank, tmp_path) == {}
+    page = (tmp_path / "students" / "kim.html").read_text()
+    shown_numbers = [int(n) for n in re.findall(r'<span class="m+i?">(\d+)</span>', page)]
+    assert shown_numbers == list(range(MAX_SECTIONS))
+    assert page.index('id="setup"') < page.index('id="ex-one_hot"')

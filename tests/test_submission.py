@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from grader.errors import SubmissionError
 from grader.submission import (
+    MAX_CELLS,
     MAX_CODE_CELLS,
+    MAX_SECTIONS,
     files_in,
     load_submission,
     marker_lines,
@@ -132,7 +134,56 @@ def test_a_broken_notebook_is_refused_with_what_to_do(
 
 def test_a_notebook_with_too_many_cells_is_refused(write_notebook: NotebookWriter) -> None:
     path = write_notebook("huge.ipynb", *(["x = 1"] * (MAX_CODE_CELLS + 1)))
-    with pytest.raises(SubmissionError, match=f"the limit is {MAX_CODE_CELLS}"):
+    with pytest.raises(SubmissionError, match=f"at most {MAX_CODE_CELLS}, so this file was not"):
+        load_submission(path)
+
+
+def test_a_notebook_with_too_many_cells_in_all_is_refused(tmp_path: Path) -> None:
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    notebook = new_notebook(cells=[new_markdown_cell("note") for _ in range(MAX_CELLS + 1)])
+    path = tmp_path / "notes.ipynb"
+    path.write_text(nbformat.writes(notebook), encoding="utf-8")
+    with pytest.raises(SubmissionError, match=f"{MAX_CELLS + 1} cells; a submission may"):
+        load_submission(path)
+
+
+def many_sections(count: int) -> str:
+    return "".join(f"# EXERCISE: x{i}\nv{i} = {i}\n" for i in range(count))
+
+
+def test_past_the_section_cap_the_student_gets_one_message_in_both_languages(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "kim.py"
+    path.write_text(many_sections(MAX_SECTIONS + 1))
+    with pytest.raises(SubmissionError) as refused:
+        load_submission(path)
+    korean, english = str(refused.value).split(" / ")
+    assert (
+        f"`# EXERCISE:` 표시가 {MAX_SECTIONS + 1}개" in korean and "실행하지 않았습니다" in korean
+    )
+    assert f"{MAX_SECTIONS + 1} `# EXERCISE:` markers" in english and "not run" in english
+
+
+def test_just_under_the_section_cap_every_section_is_grouped_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "kim.py"
+    path.write_text(many_sections(MAX_SECTIONS))
+    submission = load_submission(path)
+    assert [c.exercise for c in submission.chunks] == [f"x{i}" for i in range(MAX_SECTIONS)]
+    assert (
+        submission.chunks[-1].source
+        == f"# EXERCISE: x{MAX_SECTIONS - 1}\nv{MAX_SECTIONS - 1} = {MAX_SECTIONS - 1}\n"
+    )
+    assert submission.grading_points()["x7"] == 8
+
+
+def test_markers_across_notebook_cells_count_toward_the_section_cap(
+    write_notebook: NotebookWriter,
+) -> None:
+    half = MAX_SECTIONS // 2 + 1
+    path = write_notebook("kim.ipynb", many_sections(half), many_sections(half))
+    with pytest.raises(SubmissionError, match=f"has {2 * half} `# EXERCISE:` markers"):
         load_submission(path)
 
 
