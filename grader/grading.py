@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from grader import shown
 from grader.bank import Bank, Exercise
 from grader.errors import BankError, GraderError, RunnerGone, SubmissionError, ZygoteError
 from grader.plugin import CheckPlugin, NotAnswered, NotRun, register_hypothesis_profile
@@ -272,13 +273,15 @@ class _SubmissionRun:
         )
 
     def result(self, runner_status: str, started: float, forked: float) -> SubmissionResult:
+        cells, markdown = shown.kept(self.submission, self.cells)
         return SubmissionResult(
             student=self.submission.student,
             path=str(self.submission.path),
             sha256=self.submission.sha256,
             bank_version=self.grader.bank.version,
             exercises=self.exercise_results(),
-            cells=tuple(self.cells),
+            cells=cells,
+            markdown=markdown,
             error=self.error(),
             notices=tuple(self.notices),
             runner_status=runner_status,

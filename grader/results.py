@@ -28,6 +28,19 @@ class CellRun:
     evalue: str = ""
     traceback: str = ""
     seconds: float = 0.0
+    #: The chunk's code as it ran, kept (capped, see :mod:`grader.shown`) so that pages
+    #: are rendered from the store, never from a file that may have changed since.
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class MarkdownCell:
+    """A notebook's markdown cell as the student wrote it, kept to show on the page."""
+
+    cell: int
+    source: str
+    #: Pasted images (cell attachments) by name, each a raster MIME type and its base64.
+    attachments: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 #: The budgets a submission can run out of (see :class:`grader.sandbox.Limits`).
@@ -109,6 +122,8 @@ class SubmissionResult:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     overruns: tuple[Overrun, ...] = ()
+    #: The notebook's markdown cells, numbered as ``cells`` are, for the page.
+    markdown: tuple[MarkdownCell, ...] = ()
 
     @property
     def points(self) -> float:
@@ -153,6 +168,7 @@ class SubmissionResult:
             seconds=data.get("seconds", 0.0),
             timings=dict(data.get("timings", {})),
             overruns=tuple(Overrun(**o) for o in data.get("overruns", [])),
+            markdown=tuple(MarkdownCell(**m) for m in data.get("markdown", [])),
         )
 
 

@@ -139,3 +139,32 @@ def test_a_stored_row_that_cannot_be_read_is_that_students_alone(tmp_path: Path)
         kim, lee = store.results()
     assert kim == result("kim", 2.0)
     assert lee.student == "lee" and lee.error is not None and "results store" in lee.error
+
+
+def test_what_the_page_shows_is_stored_with_the_result(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from grader.results import MarkdownCell
+
+    shown = replace(
+        result("kim", 2.0),
+        cells=(CellRun(2, "one_hot", "ok", stdout="hi", source="# EXERCISE: one_hot\nx = 1\n"),),
+        markdown=(
+            MarkdownCell(1, "## 풀이 ![s](attachment:s.png)", {"s.png": {"image/png": "iVBO"}}),
+        ),
+    )
+    with ResultsStore(tmp_path / "r.sqlite") as store:
+        store.save(shown)
+    with ResultsStore(tmp_path / "r.sqlite") as store:
+        [back] = store.results()
+    assert back == shown
+    assert back.cells[0].source.endswith("x = 1\n") and back.markdown[0].attachments
+
+
+def test_a_result_stored_before_code_was_kept_still_reads(tmp_path: Path) -> None:
+    data = result("kim", 2.0).to_json()
+    del data["markdown"]
+    for cell in data["cells"]:
+        del cell["source"]
+    back = SubmissionResult.from_json(data)
+    assert back == result("kim", 2.0) and back.markdown == () and back.cells[0].source == ""
