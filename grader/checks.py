@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.feedback import expect, fail
+from grader.feedback import expect, fail, readable
 from grader.korean import particle
 from grader.remote import RemoteObject
 from grader.trusted import trusted_model
@@ -279,3 +279,74 @@ def expect_assignable(variables: dict[str, RemoteObject], values: dict[str, Any]
 def values_of(variables: dict[str, RemoteObject]) -> dict[str, np.ndarray[Any, Any]]:
     """The variables' current values, as float64 arrays to compute with here."""
     return {name: np.asarray(handle.numpy(), np.float64) for name, handle in variables.items()}
+
+
+def expect_integer(value: Any, name: str) -> int:
+    """Give ``value`` as an int, failing unless it is an integer (Python, NumPy or a 0-d tensor).
+
+    A float with a whole value (``235146.0``, what ``/`` or ``np.floor`` give) is named as
+    such: the number is right, its type is not.
+    """
+    number = expect_number(value, name)
+    if isinstance(number, float):
+        whole = number.is_integer()
+        fail(
+            ko=f"{particle(f'`{name}`', '은/는')} 정수여야 하는데 실수 {readable(number)} 입니다."
+            + (" 값은 맞습니다: / 대신 // 를 쓰거나 int(...) 로 바꾸세요." if whole else ""),
+            en=f"`{name}` should be an integer, it is the float {readable(number)}."
+            + (" The value is right: use // instead of /, or int(...)." if whole else ""),
+            diagnosis="float-not-int" if whole else None,
+        )
+    return number
+
+
+def _canonical(kind: str, value: Any) -> str | None:
+    """Keras's own name for an activation or loss given by any alias; None if it is none."""
+    import keras
+
+    if value is None and kind == "activation":
+        return "linear"
+    if not isinstance(value, str):
+        return None
+    getter = keras.activations.get if kind == "activation" else keras.losses.get
+    try:
+        found = getter(value)
+    except (ValueError, TypeError):
+        return None
+    return _function_name(getattr(found, "fn", found))
+
+
+def expect_activation_and_loss(pair: Any, where: str) -> tuple[str, str]:
+    """Give ``(activation, loss)`` by Keras's canonical names, failing unless the pair is one.
+
+    Aliases count as their function (``"mse"``, ``"MeanSquaredError"`` are
+    ``"mean_squared_error"``; ``None`` is ``"linear"``); a pair written the other way
+    round, ``(loss, activation)``, is named as swapped.
+    """
+    expect(
+        isinstance(pair, tuple) and len(pair) == 2,
+        ko=f"{particle(where, '은/는')} (activation, loss) 튜플이어야 하는데 "
+        f"{describe(pair)} 입니다.",
+        en=f"{where} should be an (activation, loss) tuple, it is {describe(pair)}.",
+    )
+    activation, loss = _canonical("activation", pair[0]), _canonical("loss", pair[1])
+    if activation is None or loss is None:
+        swapped = _canonical("loss", pair[0]) is not None and (
+            _canonical("activation", pair[1]) is not None
+        )
+        fail(
+            ko=f"{where} = {pair!r}: "
+            + (
+                "순서가 바뀌었습니다. (활성화, 손실) 순서로 쓰세요."
+                if swapped
+                else "Keras 가 아는 활성화 이름과 손실 이름이어야 합니다."
+            ),
+            en=f"{where} = {pair!r}: "
+            + (
+                "the order is swapped; write (activation, loss)."
+                if swapped
+                else "both must be names Keras knows: an activation, then a loss."
+            ),
+            diagnosis="swapped-pair" if swapped else None,
+        )
+    return activation, loss

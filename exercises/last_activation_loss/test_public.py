@@ -3,14 +3,7 @@
 import pytest
 
 from grader import expect
-
-ACTIVATION_NAMES = {None: "linear", "linear": "linear"}
-LOSS_NAMES = {
-    "mean_squared_error": "mse",
-    "mse": "mse",
-    "binary_crossentropy": "binary_crossentropy",
-    "categorical_crossentropy": "categorical_crossentropy",
-}
+from grader.checks import expect_activation_and_loss
 
 
 def chosen(student, problem):
@@ -20,14 +13,7 @@ def chosen(student, problem):
         ko=f"choices 에 {problem!r} 키가 있어야 합니다.",
         en=f"choices needs the key {problem!r}.",
     )
-    pair = choices[problem]
-    expect(
-        isinstance(pair, tuple) and len(pair) == 2,
-        ko=f"choices[{problem!r}] 는 (activation, loss) 튜플이어야 합니다.",
-        en=f"choices[{problem!r}] should be an (activation, loss) tuple.",
-    )
-    activation, loss = pair
-    return ACTIVATION_NAMES.get(activation, activation), LOSS_NAMES.get(loss, loss)
+    return expect_activation_and_loss(choices[problem], f"choices[{problem!r}]")
 
 
 @pytest.mark.points(1)
@@ -36,7 +22,7 @@ def test_regression(student):
     en: regression has no activation and the mse loss."""
     activation, loss = chosen(student, "regression")
     expect(
-        (activation, loss) == ("linear", "mse"),
+        (activation, loss) == ("linear", "mean_squared_error"),
         ko=f"회귀 출력은 제한이 없어야 하므로 (linear, mse) 인데 ({activation}, {loss}) 입니다.",
         en=f"a regression output is unbounded: (linear, mse), not ({activation}, {loss}).",
     )

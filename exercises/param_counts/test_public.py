@@ -3,7 +3,7 @@
 import pytest
 
 from grader import expect
-from grader.checks import expect_number
+from grader.checks import expect_integer, expect_number
 
 
 @pytest.mark.points(1)
@@ -12,13 +12,16 @@ def test_dense_784_to_256(student):
     en: dense_params(784, 256) is 200,960."""
     got = expect_number(student.dense_params(784, 256), "dense_params(784, 256)")
     forgot = got == 784 * 256
+    per_input = got == 784 * 256 + 784
     expect(
         got == 200_960,
         ko=f"200960 이어야 하는데 {got} 입니다."
-        + (" 편향(units 개)을 빠뜨렸습니다." if forgot else ""),
+        + (" 편향(units 개)을 빠뜨렸습니다." if forgot else "")
+        + (" 편향은 입력마다가 아니라 출력(unit)마다 하나입니다." if per_input else ""),
         en=f"expected 200960, got {got}."
-        + (" The biases (units of them) are missing." if forgot else ""),
-        diagnosis="bias-forgotten" if forgot else None,
+        + (" The biases (units of them) are missing." if forgot else "")
+        + (" There is one bias per output unit, not per input." if per_input else ""),
+        diagnosis="bias-forgotten" if forgot else "bias-per-input" if per_input else None,
     )
 
 
@@ -51,7 +54,7 @@ def test_conv_3x3_on_rgb(student):
 def test_the_mlp_total(student):
     """ko: 784-256-128-10 신경망의 파라미터는 235,146 개입니다.
     en: the 784-256-128-10 network has 235,146 parameters."""
-    got = expect_number(student.mlp_total, "mlp_total")
+    got = expect_integer(student.mlp_total, "mlp_total")
     forgot = got == 784 * 256 + 256 * 128 + 128 * 10
     expect(
         got == 235_146,

@@ -3,21 +3,17 @@
 import pytest
 
 from grader import expect
-
-LOSS_NAMES = {
-    "categorical_crossentropy": "categorical_crossentropy",
-    "binary_crossentropy": "binary_crossentropy",
-}
+from grader.checks import expect_activation_and_loss
 
 
 def pair_of(student, problem):
     choices = student.choices
     expect(
-        isinstance(choices, dict) and isinstance(choices.get(problem), tuple),
+        isinstance(choices, dict) and problem in choices,
         ko=f"choices[{problem!r}] 가 없습니다.",
         en=f"choices[{problem!r}] is missing.",
     )
-    return choices[problem]
+    return expect_activation_and_loss(choices[problem], f"choices[{problem!r}]")
 
 
 @pytest.mark.points(2)

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from grader import expect
 from grader.checks import expect_number
+from grader.feedback import plural
 
 
 def keras_dense(inputs, units):
@@ -31,13 +32,16 @@ def test_dense_matches_keras(student, inputs, units):
     en: dense_params matches a real Keras Dense layer."""
     got = expect_number(student.dense_params(inputs, units), "dense_params")
     forgot = got == inputs * units
+    per_input = got == inputs * units + inputs and inputs != units
     expect(
         got == keras_dense(inputs, units),
         ko=f"입력 {inputs}, units {units} 에서 틀립니다."
-        + (" 편향을 빠뜨렸습니다." if forgot else ""),
-        en=f"wrong for {inputs} inputs and {units} units."
-        + (" The biases are missing." if forgot else ""),
-        diagnosis="bias-forgotten" if forgot else None,
+        + (" 편향을 빠뜨렸습니다." if forgot else "")
+        + (" 편향은 입력마다가 아니라 unit 마다 하나입니다." if per_input else ""),
+        en=f"wrong for {plural(inputs, 'input')} and {plural(units, 'unit')}."
+        + (" The biases are missing." if forgot else "")
+        + (" There is one bias per unit, not per input." if per_input else ""),
+        diagnosis="bias-forgotten" if forgot else "bias-per-input" if per_input else None,
     )
 
 
@@ -54,9 +58,12 @@ def test_conv2d_matches_keras(student, kh, kw, c_in, filters):
         diagnosis = "bias-forgotten"
     elif got == (kh * kw + 1) * filters and c_in > 1:
         diagnosis = "channels-forgotten"
+    elif got == kh * kw * c_in * filters + c_in and c_in != filters:
+        diagnosis = "bias-per-input"
     expect(
         got == keras_conv(kh, kw, c_in, filters),
         ko=f"{kh}x{kw} 필터, 입력 채널 {c_in}, 필터 {filters} 개에서 틀립니다.",
-        en=f"wrong for a {kh}x{kw} filter on {c_in} channels with {filters} filters.",
+        en=f"wrong for a {kh}x{kw} filter on {plural(c_in, 'channel')} with "
+        f"{plural(filters, 'filter')}.",
         diagnosis=diagnosis,
     )
