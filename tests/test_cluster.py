@@ -25,6 +25,7 @@ def grades(out: Path) -> dict[str, dict[str, str]]:
 
 
 def test_a_two_worker_cluster_grades_like_one_process(bank: Bank, tmp_path: Path) -> None:
+    import dask
     from distributed import LocalCluster
 
     class_dir = tmp_path / "class"
@@ -37,9 +38,17 @@ def test_a_two_worker_cluster_grades_like_one_process(bank: Bank, tmp_path: Path
             shutil.copy(source, class_dir / name)
     options = GradingOptions(limits=COURSE_LIMITS)
     local = run_batch(bank, class_dir, tmp_path / "local", options)
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
+    # The scheduler, the nannies and the workers each make a dask-scratch-space under the
+    # temporary directory (/tmp by default, left behind); the nannies pass this config on
+    # to their worker processes.
+    with (
+        dask.config.set({"temporary-directory": str(tmp_path / "dask")}),
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+    ):
+        scratch = [Path(w["local_directory"]) for w in cluster.scheduler_info["workers"].values()]
+        assert len(scratch) == 2 and all(d.is_relative_to(tmp_path) for d in scratch)
         remote = run_batch(
             bank, class_dir, tmp_path / "cluster", options, cluster=cluster.scheduler_address
         )
