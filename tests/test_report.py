@@ -10,6 +10,7 @@ import pytest
 
 from grader import shown
 from grader.bank import Bank
+from grader.grading import Grader
 from grader.report import (
     _Renderer,
     check_rates,
@@ -21,6 +22,7 @@ from grader.report import (
 )
 from grader.results import CellRun, SubmissionResult
 
+from .conftest import NotebookWriter
 from .test_store import result
 
 
@@ -268,3 +270,31 @@ def test_thousands_of_sections_are_each_shown_once_in_file_order(
     shown_numbers = [int(n) for n in re.findall(r'<span class="m+i?">(\d+)</span>', page)]
     assert shown_numbers == list(range(MAX_SECTIONS))
     assert page.index('id="setup"') < page.index('id="ex-one_hot"')
+
+
+@pytest.mark.slow
+def test_a_graded_notebook_is_shown_from_the_store_once_its_file_is_gone(
+    bank: Bank, grader: Grader, write_notebook: NotebookWriter, tmp_path: Path
+) -> None:
+    from grader.store import ResultsStore
+
+    from .conftest import solution_source
+
+    path = write_notebook(
+        "kim.ipynb",
+        ("md", "## 원-핫 *풀이*"),
+        "# EXERCISE: one_hot\n" + solution_source(bank, "one_hot") + "\nprint('graded run')",
+    )
+    with ResultsStore(tmp_path / "results.sqlite") as store:
+        store.save(grader.grade_file(path, "kim"))
+    path.write_text('{"cells": [], "note": "replaced after grading"}')
+    with ResultsStore(tmp_path / "results.sqlite") as store:
+        stored = store.results()
+    path.unlink()
+    assert write_reports(stored, bank, tmp_path / "out") == {}
+    from html import unescape
+
+    page = unescape((tmp_path / "out" / "students" / "kim.html").read_text())
+    assert "<em>풀이</em>" in page and "graded run" in page
+    assert "one_hot" in page and "replaced after grading" not in page
+    assert "without its code" not in page
