@@ -4,10 +4,15 @@ A line ``# EXERCISE: <id>`` starts the answer to exercise ``<id>``, in a noteboo
 cell or in a module; everything up to the next marker belongs to it. Code before
 the first marker is a preamble that every exercise may use. Reading a file
 executes nothing.
+
+A submission is at most :data:`MAX_FILE_BYTES` long, with at most :data:`MAX_SECTIONS`
+markers, :data:`MAX_CODE_CELLS` code cells and :data:`MAX_CELLS` cells in all; past any
+of them it is not run, and its student is told why in Korean and English.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -51,8 +56,9 @@ class Submission:
     sha256: str
     notebook: dict[str, Any] | None = None
 
-    @property
+    @functools.cached_property
     def has_markers(self) -> bool:
+        # Asked once per check: computed once, not once per check and chunk.
         return any(chunk.exercise is not None for chunk in self.chunks)
 
     def answered(self) -> list[str]:
