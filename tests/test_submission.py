@@ -235,3 +235,28 @@ def test_files_in_a_folder_leave_out_its_dot_entries_only(tmp_path: Path) -> Non
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text("x = 1\n")
     assert files_in(folder) == [folder / "a.py", folder / "sub" / "b.ipynb"]
+
+
+@pytest.mark.slow
+def test_a_file_past_the_section_cap_is_not_run_and_its_page_says_why(
+    tmp_path: Path,
+) -> None:
+    from grader.bank import load_bank
+    from grader.grading import Grader, GradingOptions
+    from grader.report import write_reports
+
+    from .conftest import ROOT, TEST_LIMITS
+
+    bank = load_bank(ROOT)
+    path = tmp_path / "kim.py"
+    path.write_text(many_sections(MAX_SECTIONS + 1))
+    # Not entered: a file that is not run needs no zygote.
+    result = Grader(bank, GradingOptions(limits=TEST_LIMITS)).grade_file(path)
+    assert result.cells == () and result.runner_status == "not started"
+    assert result.error is not None and f"at most {MAX_SECTIONS}" in result.error
+    assert result.points == 0 and all(
+        c.outcome == "error" for e in result.exercises for c in e.checks
+    )
+    assert write_reports([result], bank, tmp_path / "out") == {}
+    page = (tmp_path / "out" / "students" / "kim.html").read_text()
+    assert page.count(f"한 제출물은 {MAX_SECTIONS}개까지만") >= 1 and "not run" in page
