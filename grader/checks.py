@@ -123,7 +123,16 @@ def expect_model(value: Any, name: str) -> Any:
     (:mod:`grader.trusted`); the runner's word on its type or size counts for nothing.
     Keep ``value`` itself to hand the model back to the student's functions.
     """
-    return trusted_model(value, name)
+    model = trusted_model(value, name)
+    if not model.built or (model.layers and not model.weights):
+        fail(
+            ko=f"{name}: 모델이 아직 만들어지지(build) 않아 가중치가 없습니다. 입력 모양을 "
+            "알려 주세요: Sequential 이면 첫 층 앞에 keras.Input((특징 수,)) 를 넣으세요.",
+            en=f"{name}: the model is not built, so it has no weights yet. Give it its input "
+            "shape: start a Sequential with keras.Input((features,)).",
+            diagnosis="unbuilt-model",
+        )
+    return model
 
 
 def dense_layers(model: Any) -> list[tuple[int, str]]:
@@ -350,3 +359,23 @@ def expect_activation_and_loss(pair: Any, where: str) -> tuple[str, str]:
             diagnosis="swapped-pair" if swapped else None,
         )
     return activation, loss
+
+
+def expect_float(value: Any, name: str) -> float:
+    """Give ``value`` as a float, failing unless it is a plain number (not a variable or tensor).
+
+    ``float(v.numpy())`` or ``v.numpy().item()`` gives one; a ``tf.Variable`` or a tensor
+    handed back instead is named, since the statement asked for floats.
+    """
+    if isinstance(value, (float, np.floating, int, np.integer)) and not isinstance(value, bool):
+        return float(value)
+    kind = describe(value)
+    fail(
+        ko=f"{particle(f'`{name}`', '은/는')} 실수(float)여야 하는데 {kind} 입니다. "
+        f"float({name}.numpy()) 처럼 숫자로 바꿔 돌려주세요.",
+        en=f"`{name}` should be a float, it is {kind}. Return a number, such as "
+        f"float({name}.numpy()).",
+        diagnosis="not-a-float"
+        if isinstance(value, RemoteObject) or hasattr(value, "numpy")
+        else None,
+    )

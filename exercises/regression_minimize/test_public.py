@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from grader import expect, fail
-from grader.checks import expect_number
+from grader.checks import expect_float, expect_number
+from grader.feedback import readable
 
 
 def fitted(student, loss_name, x, y):
@@ -13,7 +14,7 @@ def fitted(student, loss_name, x, y):
         fail(
             ko="fit 은 (a, b) 두 실수를 돌려줘야 합니다.", en="fit should return two floats (a, b)."
         )
-    return expect_number(result[0], "a"), expect_number(result[1], "b")
+    return expect_float(result[0], "a"), expect_float(result[1], "b")
 
 
 @pytest.mark.points(1)
@@ -22,7 +23,11 @@ def test_ols_loss_of_a_perfect_line_is_zero(student):
     en: ols_loss is 0 when the points lie on the line."""
     x = np.array([0.0, 1.0, 2.0], np.float32)
     got = expect_number(student.ols_loss(2.0, 1.0, x, 2 * x + 1), "ols_loss(2, 1, ...)")
-    expect(abs(got) < 1e-6, ko=f"0 이어야 하는데 {got} 입니다.", en=f"expected 0, got {got}.")
+    expect(
+        abs(got) < 1e-6,
+        ko=f"0 이어야 하는데 {readable(got)} 입니다.",
+        en=f"expected 0, got {readable(got)}.",
+    )
 
 
 @pytest.mark.points(2)

@@ -37,17 +37,16 @@ def descent_step(values, inputs, targets):
 
 
 @pytest.mark.points(3)
-def test_each_training_step_is_a_step_of_gradient_descent(student):
+def test_each_training_step_is_a_step_of_gradient_descent(student, rng):
     """ko: training_step 한 번은 학습률 0.1 의 경사 하강 한 걸음이고, 그 전의 손실을 돌려줍니다.
     en: each training_step is one gradient-descent step at learning rate 0.1, returning the loss."""
     variables = {
         name: expect_variable(getattr(student, name), name, SHAPES[name]) for name in SHAPES
     }
-    rng = np.random.default_rng(6)
     expect_assignable(
         variables, {"W": rng.uniform(size=(2, 1)).astype("float32"), "b": np.zeros(1, "float32")}
     )
-    inputs, targets = make_points(99)
+    inputs, targets = make_points(int(rng.integers(1 << 30)))
     values = values_of(variables)
     for _ in range(5):
         loss, wanted = descent_step(values, inputs, targets)
@@ -78,10 +77,9 @@ def test_each_training_step_is_a_step_of_gradient_descent(student):
 
 
 @pytest.mark.points(2)
-def test_square_loss_matches_the_formula(student, reference):
+def test_square_loss_matches_the_formula(student, reference, rng):
     """ko: square_loss 가 임의의 값에서 공식과 같습니다.
     en: square_loss matches the formula on arbitrary values."""
-    rng = np.random.default_rng(5)
     targets = rng.integers(0, 2, size=(50, 1)).astype(np.float32)
     predictions = rng.normal(size=(50, 1)).astype(np.float32)
     got = expect_number(student.square_loss(targets, predictions), "square_loss")

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader import expect
-from grader.checks import expect_number
+from grader.checks import expect_float, expect_number
 
 
 def line(slope, intercept, noise, seed):
@@ -27,7 +27,7 @@ def test_ols_fit_finds_any_line(student, reference, slope, intercept):
     x, y = line(slope, intercept, 0.05, 11)
     a, b = student.fit(student.ols_loss, x, y)
     wanted_a, wanted_b = np.polyfit(x, y, 1)
-    a, b = expect_number(a, "a"), expect_number(b, "b")
+    a, b = expect_float(a, "a"), expect_float(b, "b")
     untrained_b = abs(b) < 1e-6 and abs(wanted_b) > 0.05
     expect(
         abs(a - wanted_a) < 0.05 and abs(b - wanted_b) < 0.05,
@@ -54,4 +54,35 @@ def test_tls_loss_divides_by_one_plus_slope_squared(student, reference, a, b):
         + (" (1 + a²) 로 나누지 않았습니다." if same_as_ols else ""),
         en="tls_loss is wrong." + (" It is not divided by (1 + a²)." if same_as_ols else ""),
         diagnosis="tls-is-ols" if same_as_ols else None,
+    )
+
+
+@pytest.mark.points(2)
+def test_fit_minimizes_the_loss_it_is_given(student, reference, rng):
+    """ko: fit(tls_loss) 는 fit(ols_loss) 와 다른, TLS 의 직선을 찾습니다.
+    en: fit(tls_loss) finds the TLS line, which differs from the OLS one."""
+    x, y = line(
+        float(rng.uniform(1.5, 2.5)), float(rng.uniform(-1, 1)), 0.6, int(rng.integers(1 << 30))
+    )
+    wanted = reference.fit(reference.tls_loss, x, y)
+    ols = reference.fit(reference.ols_loss, x, y)
+    result = student.fit(student.tls_loss, x, y)
+    expect(
+        isinstance(result, tuple) and len(result) == 2,
+        ko="fit 은 (a, b) 두 실수를 돌려줘야 합니다.",
+        en="fit should return two floats (a, b).",
+    )
+    a, b = expect_float(result[0], "a"), expect_float(result[1], "b")
+    as_ols = abs(a - ols[0]) < 0.02 and abs(b - ols[1]) < 0.02
+    expect(
+        abs(a - wanted[0]) < 0.02 and abs(b - wanted[1]) < 0.02,
+        ko="fit(tls_loss, x, y) 가 tls_loss 를 최소화한 직선을 찾지 못했습니다."
+        + (
+            " 결과가 fit(ols_loss, ...) 와 같습니다: fit 안에서 인자로 받은 loss 를 쓰세요."
+            if as_ols
+            else ""
+        ),
+        en="fit(tls_loss, x, y) did not find the line that minimizes tls_loss."
+        + (" It equals fit(ols_loss, ...): use the loss that fit is given." if as_ols else ""),
+        diagnosis="fit-ignores-loss" if as_ols else None,
     )
