@@ -10,7 +10,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -22,6 +22,9 @@ from grader.errors import GraderError
 from grader.feedback import Language
 from grader.gradescope import VISIBILITIES
 from grader.sandbox import Limits
+
+if TYPE_CHECKING:
+    from grader.grading import GradingOptions
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -146,6 +149,12 @@ def _add_budget(command: argparse.ArgumentParser) -> None:
         "load (default %(default)g; an exercise.toml may ask for more)",
     )
     command.add_argument(
+        "--trust-submissions",
+        action="store_true",
+        help="grade even where runners cannot be confined (no namespaces): only for "
+        "submissions you trust not to read the bank or your files",
+    )
+    command.add_argument(
         "--wall-timeout",
         type=float,
         default=None,
@@ -159,6 +168,14 @@ def _add_budget(command: argparse.ArgumentParser) -> None:
 _WALL_FACTOR = 5
 #: The whole submission may use this many sections' worth of time.
 _TOTAL_FACTOR = 15
+
+
+def _options(args: argparse.Namespace, **options: Any) -> GradingOptions:
+    """Grading options from the command line's budget and trust flags."""
+    from grader.grading import GradingOptions
+
+    options.setdefault("trust_submissions", bool(args.trust_submissions))
+    return GradingOptions(limits=_limits(args), **options)
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -180,14 +197,15 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 
 def _check(args: argparse.Namespace, console: Console) -> int:
-    from grader.grading import Grader, GradingOptions
+    from grader.grading import Grader
     from grader.terminal import print_check_result
 
     if not args.file.is_file():
         raise GraderError(f"{args.file} does not exist; give the path of your notebook or .py file")
     root = args.bank or find_bank_root(args.file.parent, Path.cwd())
     bank = load_bank(root, with_solutions=False)
-    options = GradingOptions(limits=_limits(args), hidden=False, answered_only=True)
+    # A student's own code on the student's own machine: confinement is a courtesy.
+    options = _options(args, hidden=False, answered_only=True, trust_submissions=True)
     lang: Language = args.lang
     with console.status("TensorFlow …"), Grader(bank, options) as grader:
         result = grader.grade_file(args.file)
@@ -200,7 +218,6 @@ def _check(args: argparse.Namespace, console: Console) -> int:
 
 def _batch(args: argparse.Namespace, console: Console) -> int:
     from grader.batch import run_batch
-    from grader.grading import GradingOptions
 
     if not args.folder.is_dir():
         raise GraderError(f"{args.folder} is not a folder of submissions")
@@ -209,7 +226,7 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise GraderError(f"--out {args.out} is a file; give a folder for results and reports")
     bank = load_bank(args.bank or find_bank_root())
-    options = GradingOptions(limits=_limits(args))
+    options = _options(args)
     started = time.perf_counter()
     columns = (
         TextColumn("{task.description}"),
@@ -256,13 +273,13 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
 def _validate(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 
-    from grader.grading import Grader, GradingOptions
+    from grader.grading import Grader
     from grader.validate import validate
 
     bank = load_bank(args.bank or find_bank_root())
     for exercise_id in args.exercises:
         bank.get(exercise_id)
-    options = GradingOptions(limits=_limits(args), answered_only=True)
+    options = _options(args, answered_only=True)
     table = Table(title=f"bank {bank.version}", title_justify="left")
     for column in ("exercise", "variant", "points", "sound", "problem"):
         table.add_column(column, justify="right" if column == "points" else "left")
@@ -297,7 +314,7 @@ def _release(args: argparse.Namespace, console: Console) -> int:
 def _ci(args: argparse.Namespace, console: Console) -> int:
     from grader import github
     from grader.exports import write_atomically
-    from grader.grading import Grader, GradingOptions
+    from grader.grading import Grader
     from grader.junit import junit_xml
     from grader.results import SubmissionResult
 
@@ -310,8 +327,8 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
     )
     hidden = any(e.hidden_checks for e in bank.exercises)
     selection = github.select(workflow, args.paths, everything=args.all)
-    options = GradingOptions(
-        limits=_limits(args),
+    options = _options(
+        args,
         hidden=hidden,
         hidden_paths=(str(workflow.workspace),),
     )
@@ -398,7 +415,7 @@ def _gradescope_grade(args: argparse.Namespace) -> int:
     """Grade a Gradescope submission folder; whatever happens, leave a results.json saying so."""
     from grader import gradescope
     from grader.exports import write_atomically
-    from grader.grading import Grader, GradingOptions
+    from grader.grading import Grader
     from grader.submission import files_in, select_submissions
     from grader.untrusted_files import refused_below
 
@@ -425,7 +442,7 @@ def _gradescope_grade(args: argparse.Namespace) -> int:
         else:
             # The runner sees neither the submission folder nor where the grade is written.
             hidden = (str(args.submission.resolve()), str(args.results.resolve().parent))
-            options = GradingOptions(limits=_limits(args), hidden_paths=hidden)
+            options = _options(args, hidden_paths=hidden)
             with Grader(bank, options) as warm:
                 results = warm.grade_answers(chosen)
                 notes = (*passed_over, *warm.notices)

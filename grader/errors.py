@@ -63,6 +63,11 @@ class StudentError(GraderError):
         self.traceback = traceback
 
 
+class UnconfinedError(GraderError):
+    """Runners cannot be confined on this machine, and the instructor did not say to grade
+    anyway."""
+
+
 class ZygoteError(GraderError):
     """The warm zygote process could not be started or stopped answering."""
 

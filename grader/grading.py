@@ -21,7 +21,14 @@ import pytest
 
 from grader import shown
 from grader.bank import Bank, Exercise
-from grader.errors import BankError, GraderError, RunnerGone, SubmissionError, ZygoteError
+from grader.errors import (
+    BankError,
+    GraderError,
+    RunnerGone,
+    SubmissionError,
+    UnconfinedError,
+    ZygoteError,
+)
 from grader.plugin import CheckPlugin, NotAnswered, NotRun, register_hypothesis_profile
 from grader.reference import ReferenceSolutions
 from grader.remote import RunnerSession, SectionBudget, StudentNamespace
@@ -49,6 +56,9 @@ class GradingOptions:
     answered_only: bool = False
     #: Paths the runner must not see, beyond the bank itself.
     hidden_paths: tuple[str, ...] = ()
+    #: Grade even where runners cannot be confined (no namespaces): the submissions are
+    #: trusted not to read the bank or touch the instructor's files.
+    trust_submissions: bool = False
 
 
 #: An exercise that asks for more CPU time gets this many times as much wall-clock time.
@@ -104,6 +114,14 @@ class Grader:
             session = RunnerSession(self.zygote, self._confinement, self.budget_for)
         except (ZygoteError, RunnerGone) as error:
             unavailable = f"the runner could not start: {error}"
+        if session is not None and not session.confined and not self.options.trust_submissions:
+            session.close()
+            raise UnconfinedError(
+                "this machine cannot confine a runner (no namespaces: not root, and user "
+                "namespaces are off), so a submission could read the bank and the "
+                "instructor's files; grade as root, enable user namespaces, or pass "
+                "--trust-submissions to grade anyway"
+            )
         forked = time.perf_counter()
         run = _SubmissionRun(
             self, submission, session, self._exercises_for(submission), unavailable

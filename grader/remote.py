@@ -109,6 +109,9 @@ class RunnerSession:
         self._error_text = TextBudget(self._limits.output_bytes)
         ready = self._exchange(None, startup=True)
         self.missing_protections: list[str] = _protections(ready)
+        #: Whether the runner got its own namespaces and filesystem view. Said before any
+        #: student code ran, by the runner while it was still the grader's own code.
+        self.confined = isinstance(ready, dict) and ready.get("confined") is True
         if self._cgroup is None:
             self.missing_protections.append(
                 "a control group per runner (not root, or no writable cgroup): CPU is "

@@ -51,6 +51,7 @@ def prepare() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("MPLBACKEND", "Agg")
     import keras  # noqa: F401
+    import numpy.random  # noqa: F401  (imported lazily by seeding, after confinement)
     import tensorflow  # noqa: F401
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
@@ -308,7 +309,8 @@ def serve(
     _detach_standard_streams(sock.fileno())
     session = _Session(protocol.Channel(sock), confinement)
     sys.stdout = sys.stderr = session.stdout
-    session.send({"ok": True, "value": {"ready": True, "missing": missing}})
+    ready = {"ready": True, "missing": missing, "confined": namespaces}
+    session.send({"ok": True, "value": ready})
     session.serve()
 
 

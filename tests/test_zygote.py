@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from grader.bank import Bank
+from grader.errors import UnconfinedError
+from grader.grading import Grader, GradingOptions
 from grader.remote import RunnerSession, StudentNamespace
 from grader.sandbox import Confinement
 from grader.zygote import WALL_TIMEOUT_STATUS, Zygote, describe_status
@@ -48,7 +53,25 @@ def test_without_fork_runners_are_spawned_and_behave_the_same() -> None:
         assert run.status == "ok", run
         assert StudentNamespace(session, "x").x.numpy().tolist() == [1.0, 1.0]
         assert any("spawned" in sentence for sentence in session.missing_protections)
+        assert not session.confined
         assert session.close() == "exited with code 0"
+
+
+@pytest.mark.slow
+def test_a_grader_refuses_unconfined_runners_unless_told_to_trust(
+    bank: Bank, tmp_path: Path
+) -> None:
+    path = tmp_path / "work.py"
+    path.write_text("# EXERCISE: tensors\nimport tensorflow as tf\n")
+    options = GradingOptions(limits=TEST_LIMITS)
+    with (
+        Grader(bank, options, zygote=Zygote(use_fork=False)) as grader,
+        pytest.raises(UnconfinedError, match="--trust-submissions"),
+    ):
+        grader.grade_file(path)
+    trusting = replace(options, trust_submissions=True)
+    with Grader(bank, trusting, zygote=Zygote(use_fork=False)) as grader:
+        assert grader.grade_file(path).exercise("tensors") is not None
 
 
 def test_exit_statuses_are_described_for_instructors() -> None:
