@@ -61,3 +61,21 @@ def test_a_mistake_whose_diagnosis_is_never_named_is_unsound(tmp_path: Path) -> 
         verdicts = {v.variant: v for v in validate(bank, grader)}
     assert not verdicts["mistake no_padding"].sound
     assert "some-other-mistake" in str(verdicts["mistake no_padding"].problem)
+
+
+def test_a_correct_alternative_that_loses_points_is_unsound(tmp_path: Path) -> None:
+    root = one_exercise_bank(tmp_path, "conv_output_size")
+    folder = root / "solutions" / "conv_output_size"
+    for variant in [*(folder / "mistakes").glob("*.py"), *(folder / "alternatives").glob("*.py")]:
+        if variant.stem not in ("no_padding", "not_floored", "hardcoded", "floor_division"):
+            variant.unlink()
+    (root / "exercises" / "conv_output_size" / "test_strict.py").write_text(
+        "import pytest\n\n@pytest.mark.points(1)\ndef test_uses_no_floor_division(student):\n"
+        "    assert student.conv_output_size(9, 3, 0, 2) == 4 and False\n"
+    )
+    bank = load_bank(root)
+    with Grader(bank, GradingOptions(limits=TEST_LIMITS, answered_only=True)) as grader:
+        verdicts = {v.variant: v for v in validate(bank, grader)}
+    unsound = verdicts["alternative floor_division"]
+    assert not unsound.sound
+    assert "test_strict::test_uses_no_floor_division" in str(unsound.problem)
