@@ -23,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -246,6 +247,12 @@ def runner_environment() -> dict[str, str]:
     env["TF_CPP_MIN_LOG_LEVEL"] = "3"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["MPLBACKEND"] = "Agg"
+    # IPython and matplotlib want a writable folder of their own, which an instructor's
+    # home need not be; without one each warns at every start.
+    scratch = Path(tempfile.gettempdir()) / f"tf-grader-{os.getuid()}"
+    scratch.mkdir(mode=0o700, exist_ok=True)
+    env["IPYTHONDIR"] = str(scratch / "ipython")
+    env["MPLCONFIGDIR"] = str(scratch / "matplotlib")
     return env
 
 
