@@ -9,6 +9,7 @@ import pytest
 
 from grader import expect
 from grader.checks import dense_layers, expect_model, loss_name, optimizer_name
+from grader.feedback import plural
 
 
 def noise(seed, n):
@@ -87,7 +88,8 @@ def test_early_stopping_watches_the_validation_loss(student):
         ko=f"val_loss 가 {best + 1}번째 epoch 뒤로 좋아지지 않았는데 학습이 {len(losses)} epoch "
         f"동안 이어졌습니다. patience=3 이면 {epochs} epoch 에서 멈춥니다.",
         en=f"val_loss stopped improving after epoch {best + 1}, yet training went on for "
-        f"{len(losses)} epochs; with patience=3 it stops after {epochs}.",
+        f"{plural(len(losses), 'epoch')}; with patience=3 it stops after "
+        f"{plural(epochs, 'epoch')}.",
     )
     expect(
         close_to(measured["loss"], [losses[best]]),

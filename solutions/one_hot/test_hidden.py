@@ -8,6 +8,7 @@ from hypothesis.extra import numpy as hnp
 
 from grader import expect
 from grader.checks import expect_tensor
+from grader.feedback import plural
 
 
 @st.composite
@@ -33,7 +34,8 @@ def test_one_hot_matches_the_reference_on_any_labels(student, reference, case):
     expect(
         np.array_equal(got.numpy(), wanted),
         ko=f"레이블 {len(labels)}개, 클래스 {depth}개인 경우 one_hot 의 결과가 틀립니다.",
-        en=f"one_hot is wrong for {len(labels)} labels over {depth} classes.",
+        en=f"one_hot is wrong for {plural(len(labels), 'label')} over "
+        f"{plural(depth, 'class', 'classes')}.",
     )
 
 
