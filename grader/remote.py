@@ -25,7 +25,8 @@ from grader.sandbox import Confinement
 from grader.text import TextBudget, display_text
 from grader.zygote import RunnerProcess, Zygote, describe_status
 
-_STARTUP_SECONDS = 60.0
+#: A spawned runner imports TensorFlow before it is ready: room for that on a busy machine.
+_STARTUP_SECONDS = 180.0
 #: How far past its budget a runner may go before the grader kills it: time for the
 #: runner's own interrupt to land and for its answer to be written.
 _CPU_GRACE = 3.0
@@ -293,7 +294,10 @@ class RunnerSession:
             raise self.gone
         if startup:
             allowance = _Allowance(
-                _STARTUP_SECONDS, _STARTUP_SECONDS, ("startup", 60.0), ("startup", 60.0)
+                _STARTUP_SECONDS,
+                _STARTUP_SECONDS,
+                ("startup", _STARTUP_SECONDS),
+                ("startup", _STARTUP_SECONDS),
             )
         else:
             allowance = self._allowance()
