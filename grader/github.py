@@ -28,6 +28,7 @@ from grader.errors import GraderError
 from grader.feedback import Language
 from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
 from grader.submission import marker_lines, select_submissions
+from grader.text import safe_text
 
 #: Folders of the student repository that hold course material, not answers (as do
 #: dot folders such as .github).
@@ -46,7 +47,6 @@ _GRADING_FILES = (
 )
 _ZERO_SHA = re.compile(r"^0+$")
 _FEEDBACK_LIMIT = 1_500
-_SUMMARY_LIMIT = 900_000  # GitHub refuses step summaries over 1 MiB.
 
 Severity = Literal["error", "warning", "notice"]
 
@@ -300,7 +300,7 @@ def publish(report: Report, print_line: Callable[[str], None]) -> int:
     else:  # run by hand, outside Actions: the summary is the report
         print_line(job_summary(report))
     if report.workflow.output is not None:
-        encoded = base64.b64encode(json.dumps(classroom_result(report, failed)).encode())
+        encoded = encode_classroom(classroom_result(report, failed))
         _append(report.workflow.output, f"result={encoded.decode()}\n")
     return 1 if failed else 0
 
@@ -316,17 +316,43 @@ def _append(path: Path, text: str) -> None:
 # -- annotations -----------------------------------------------------------
 
 
+#: The runner keeps this many annotations of each kind a step, and drops the rest.
+ANNOTATIONS_PER_KIND = 10
+#: The longest annotation message GitHub keeps whole.
+ANNOTATION_MESSAGE = 4_096
+
+
 def annotation_commands(report: Report) -> list[str]:
     """A workflow command per failing exercise (and per file that could not run), at the
-    line of the file where the exercise's answer begins.
+    line of the file where the exercise's answer begins; at most
+    :data:`ANNOTATIONS_PER_KIND` of each kind, the rest left to the summary.
 
-    GitHub shows at most ten error annotations a step, so checks are grouped by exercise.
+    Checks are grouped by exercise, so that the ten a step shows cover most of a class's
+    exercises.
     """
-    commands: list[str] = []
+    kept: list[str] = []
+    counts: dict[str, int] = {}
+    for severity, line in _annotations(report):
+        counts[severity] = counts.get(severity, 0) + 1
+        if counts[severity] <= ANNOTATIONS_PER_KIND:
+            kept.append(line)
+    return kept
+
+
+def unannotated(report: Report) -> int:
+    """How many annotations :func:`annotation_commands` leaves out."""
+    counts: dict[str, int] = {}
+    for severity, _ in _annotations(report):
+        counts[severity] = counts.get(severity, 0) + 1
+    return sum(max(0, count - ANNOTATIONS_PER_KIND) for count in counts.values())
+
+
+def _annotations(report: Report) -> list[tuple[Severity, str]]:
+    commands: list[tuple[Severity, str]] = []
     for result in report.results:
         file = report.workflow.relative(result.path)
         if result.error is not None:
-            commands.append(command("error", result.error, file=file, title="grader"))
+            commands.append(("error", command("error", result.error, file=file, title="grader")))
         for exercise in result.exercises:
             lost = [c for c in exercise.checks if not c.passed]
             if not exercise.answered or not lost:
@@ -338,7 +364,9 @@ def annotation_commands(report: Report) -> list[str]:
                 f"({exercise.points:g}/{exercise.max_points:g})"
             )
             line = report.line_of(result, exercise.exercise) or 1
-            commands.append(command(severity, message, file=file, line=line, title=title))
+            commands.append(
+                (severity, command(severity, message, file=file, line=line, title=title))
+            )
     return commands
 
 
@@ -354,7 +382,14 @@ def command(severity: Severity, message: str, **properties: str | int) -> str:
     rendered = ",".join(
         f"{key}={_escape_property(str(value))}" for key, value in properties.items()
     )
-    return f"::{severity}{' ' + rendered if rendered else ''}::{_escape_data(message)}"
+    return f"::{severity}{' ' + rendered if rendered else ''}::{_escape_data(_fit(message))}"
+
+
+def _fit(message: str) -> str:
+    # The limit is on the message GitHub decodes, so it is measured before escaping.
+    if len(message) <= ANNOTATION_MESSAGE:
+        return message
+    return message[: ANNOTATION_MESSAGE - 1] + "…"
 
 
 def _escape_data(text: str) -> str:
@@ -384,6 +419,10 @@ _WORDS: dict[str, dict[str, Any]] = {
         "material": "이 변경은 강의 자료나 채점 설정을 건드립니다 (검사 결과를 믿을 수 없습니다)",
         "run": "실행 문제",
         "threshold": "기준 {threshold:g}% 미만입니다.",
+        "unannotated": "GitHub 는 한 단계에 종류마다 주석 {max}개까지만 보여 줍니다: 나머지 "
+        "{count}개는 아래 '통과하지 못한 검사'에 있습니다.",
+        "cut": "요약이 GitHub 의 크기 제한에 닿아 나머지 {count}개 항목은 싣지 않았습니다: "
+        "JUnit 보고서에 모두 있습니다.",
     },
     "en": {
         "heading": "Autograding",
@@ -402,14 +441,19 @@ _WORDS: dict[str, dict[str, Any]] = {
         "(checks may not be trusted)",
         "run": "Run problem",
         "threshold": "Below the {threshold:g}% threshold.",
+        "unannotated": "GitHub shows at most {max} annotations of each kind a step: "
+        "the other {count} are under Failed checks below.",
+        "cut": "The summary reached GitHub's size limit, so the last {count} entries are "
+        "left out: the JUnit report has them all.",
     },
 }
 
 
 def job_summary(report: Report) -> str:
-    """The Markdown summary: a score table per exercise, then each failed check's feedback."""
+    """The Markdown summary: a score table per exercise, then each failed check's feedback;
+    at most :data:`SUMMARY_BYTES` in UTF-8, cut between entries and saying so."""
     words = _WORDS[report.lang]
-    out = [
+    head = [
         f"## {words['heading']}: {report.points:g} / {report.max_points:g} {words['points']} "
         f"({report.percent:.0f}%)",
         "",
@@ -423,18 +467,40 @@ def job_summary(report: Report) -> str:
     ]
     policy = report.policy
     if policy.fail_under is not None and policy.fails(report):
-        out += [f"**{words['threshold'].format(threshold=policy.fail_under)}**", ""]
+        head += [f"**{words['threshold'].format(threshold=policy.fail_under)}**", ""]
     if not report.results:
-        out += [words["nothing"], ""]
-    else:
-        out += _score_table(report, words)
-    out += _problems(report, words)
-    out += _failed_checks(report, words)
-    text = "\n".join(out) + "\n"
-    return text if len(text) <= _SUMMARY_LIMIT else text[:_SUMMARY_LIMIT] + "\n\n…\n"
+        head += [words["nothing"], ""]
+    blocks = [head, *_score_table(report, words), *_problems(report, words)]
+    blocks += _failed_checks(report, words)
+    return _within(blocks, SUMMARY_BYTES, words)
 
 
-def _score_table(report: Report, words: Mapping[str, Any]) -> list[str]:
+#: GitHub refuses a step summary over 1 MiB; other steps may append to the same file.
+SUMMARY_BYTES = 900_000
+
+
+def _within(blocks: list[list[str]], limit: int, words: Mapping[str, Any]) -> str:
+    """The blocks' lines, as many whole blocks as fit in ``limit`` bytes."""
+    out: list[str] = []
+    used = 0
+    for index, block in enumerate(blocks):
+        text = "".join(line + "\n" for line in block)
+        size = len(text.encode("utf-8"))
+        if used + size + _CUT_NOTE_BYTES > limit:
+            left = sum(1 for rest in blocks[index:] if any(line.strip() for line in rest))
+            out += ["", words["cut"].format(count=left), ""]
+            break
+        out += block
+        used += size
+    return "\n".join(out) + "\n"
+
+
+_CUT_NOTE_BYTES = 400
+
+
+def _score_table(report: Report, words: Mapping[str, Any]) -> list[list[str]]:
+    if not report.results:
+        return []
     rows = ["| " + " | ".join(words["columns"]) + " |", "|---|---|---:|---|"]
     for result, exercise in report.exercises():
         if not exercise.answered:
@@ -452,11 +518,15 @@ def _score_table(report: Report, words: Mapping[str, Any]) -> list[str]:
             f"| {mark} | `{exercise.exercise}` {_md(title)} | {points} | "
             f"{_code(file) if file else ''} |"
         )
-    return [*rows, ""]
+    # A table cut short is still a table: its header goes with the first rows.
+    return [[*rows[:3]], *([row] for row in rows[3:]), [""]]
 
 
-def _problems(report: Report, words: Mapping[str, Any]) -> list[str]:
+def _problems(report: Report, words: Mapping[str, Any]) -> list[list[str]]:
     out: list[str] = []
+    left_out = unannotated(report)
+    if left_out:
+        out.append(f"- {words['unannotated'].format(count=left_out, max=ANNOTATIONS_PER_KIND)}")
     for result in report.results:
         if result.error is not None:
             out.append(
@@ -471,11 +541,11 @@ def _problems(report: Report, words: Mapping[str, Any]) -> list[str]:
         out.append(f"- {words['passed-over']}: {_md(sentence)}")
     for notice in report.notices:
         out.append(f"- {_md(notice)}")
-    return [*out, ""] if out else []
+    return [*([line] for line in out), [""]] if out else []
 
 
-def _failed_checks(report: Report, words: Mapping[str, Any]) -> list[str]:
-    out: list[str] = []
+def _failed_checks(report: Report, words: Mapping[str, Any]) -> list[list[str]]:
+    out: list[list[str]] = []
     for result, exercise in report.exercises():
         if not exercise.answered:
             continue
@@ -486,16 +556,19 @@ def _failed_checks(report: Report, words: Mapping[str, Any]) -> list[str]:
         for check in exercise.checks:
             if check.passed:
                 continue
-            out.append(
+            entry = [
                 f"- **`{exercise.exercise}` · {_md(check.title.in_language(report.lang))}** "
                 f"({check.points:g}/{check.max_points:g}) — {where}"
-            )
+            ]
             if check.message is not None:
                 feedback = check.message.in_language(report.lang)[:_FEEDBACK_LIMIT]
-                out.append(f"  > {_md(feedback)}")
+                entry.append(f"  > {_md(feedback)}")
             if check.diagnosis:
-                out.append(f"  > `{check.diagnosis}`")
-    return [f"### {words['failed']}", "", *out, ""] if out else []
+                entry.append(f"  > `{_md(check.diagnosis)}`")
+            out.append(entry)
+    if not out:
+        return []
+    return [[f"### {words['failed']}", "", *out[0]], *out[1:], [""]]
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -508,39 +581,137 @@ def _md(text: str) -> str:
 
 
 def _code(text: str) -> str:
-    return f"<code>{html.escape(text)}</code>"
+    """A file name shown as itself, even in a table: GFM splits a row at every ``|``
+    (inside code too) and ends it at a line break."""
+    shown = html.escape(safe_text(text.replace("\r", "\\r").replace("\n", "\\n")))
+    return f"<code>{shown.replace('|', '&#124;')}</code>"
 
 
 # -- GitHub Classroom ------------------------------------------------------
 
+#: The released workflow hands ``result`` to the reporter in one environment variable, and
+#: Linux refuses to start a program with one over 128 KiB (MAX_ARG_STRLEN): three quarters
+#: of that leave room for the variable's name and whatever the reporter's action adds.
+CLASSROOM_RESULT_BYTES = 96 * 1024
+#: How finely Classroom's points are counted, finest first. Each is a power of two, so
+#: that the reporter's JavaScript adds the scores up exactly.
+_UNITS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+_ERROR_MESSAGE = 300
+_COLONS = re.compile(r":(?=:)")
+_TITLE = 60
+
+
+@dataclass(frozen=True)
+class _Entry:
+    exercise: str
+    title: str
+    number: int
+    passed: bool
+    error: str | None
+    line: int
+
 
 def classroom_result(report: Report, failed: bool) -> dict[str, Any]:
-    """The ``result`` output the Classroom grading reporter reads: every check's points.
+    """The ``result`` output the Classroom grading reporter reads, at most
+    :data:`CLASSROOM_RESULT_BYTES` once encoded.
+
+    The reporter records the sum of the tests' scores but logs the share of tests
+    passed times ``max_score``; the two agree only when every test is worth the same.
+    So each check is as many tests as it has units of points (a unit is a quarter point
+    when some check earned part of its points, else a point), as many of them passed as
+    units earned, rounded to the nearest. The finest unit whose document fits is used,
+    with shorter test names if need be. Only an ``error`` test's message is shown by the
+    reporter, so only those carry one: one line, with nothing a workflow command reads.
 
     Its ``status`` follows the instructor's policy, because the reporter fails the job
     whenever it says ``fail``.
     """
-    tests = []
+    entries = _classroom_entries(report)
+    fractional = any(
+        not float(c.points).is_integer() for _, e in report.exercises() for c in e.checks
+    )
+    units = _UNITS if fractional else tuple(u for u in _UNITS if u >= 1)
+    document: dict[str, Any] = {}
+    for unit in units:
+        for naming in ("title", "short", "number"):
+            document = _classroom_document(report, entries, unit, naming, failed)
+            if len(encode_classroom(document)) <= CLASSROOM_RESULT_BYTES:
+                return document
+    return document
+
+
+def encode_classroom(document: Mapping[str, Any]) -> bytes:
+    """``document`` as the ``result`` output carries it: base64 of compact UTF-8 JSON."""
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return base64.b64encode(text.encode("utf-8"))
+
+
+def _classroom_entries(report: Report) -> list[tuple[CheckOutcome, _Entry]]:
+    entries = []
     for result, exercise in report.exercises():
         line = report.line_of(result, exercise.exercise) if exercise.answered else None
-        for check in exercise.checks:
-            message = check.message.in_language(report.lang) if check.message else ""
-            tests.append(
-                {
-                    "name": f"{exercise.exercise}: {check.title.in_language(report.lang)}",
-                    "status": "pass"
-                    if check.passed
-                    else ("error" if check.outcome == "error" else "fail"),
-                    "score": check.points,
-                    "message": message[:_FEEDBACK_LIMIT],
-                    "filename": report.workflow.relative(result.path) if exercise.answered else "",
-                    "line_no": line or 0,
-                    "duration": round(check.seconds * 1000),
-                }
+        for number, check in enumerate(exercise.checks, start=1):
+            error = None
+            if check.outcome == "error":
+                text = check.message.in_language(report.lang) if check.message else ""
+                error = inert_line(text or check.title.in_language(report.lang))
+                error = error[:_ERROR_MESSAGE]
+            entry = _Entry(
+                exercise.exercise,
+                inert_line(check.title.in_language(report.lang)),
+                number,
+                check.passed,
+                error,
+                line or 0,
             )
+            entries.append((check, entry))
+    return entries
+
+
+def _classroom_document(
+    report: Report,
+    entries: list[tuple[CheckOutcome, _Entry]],
+    unit: float,
+    naming: str,
+    failed: bool,
+) -> dict[str, Any]:
+    tests: list[dict[str, Any]] = []
+    for check, entry in entries:
+        count = _units(check.max_points, unit)
+        earned = min(count, _units(check.points, unit))
+        for index in range(count):
+            test: dict[str, Any] = {
+                "name": _entry_name(entry, naming, index, count),
+                "status": "pass" if index < earned else "fail",
+                "score": unit if index < earned else 0,
+                "line_no": entry.line,
+            }
+            if entry.error is not None and index == earned:
+                test["status"], test["message"] = "error", entry.error
+            tests.append(test)
     return {
         "version": 1,
         "status": "fail" if failed else "pass",
-        "max_score": report.max_points,
+        "max_score": unit * len(tests),
         "tests": tests,
     }
+
+
+def _units(points: float, unit: float) -> int:
+    # Half a unit and more counts as a unit; a float's error is not allowed to decide it.
+    return int(points / unit + 0.5 + 1e-9)
+
+
+def _entry_name(entry: _Entry, naming: str, index: int, count: int) -> str:
+    part = f" ({index + 1}/{count})" if count > 1 else ""
+    if naming == "number":
+        return f"{entry.exercise} #{entry.number}{part}"
+    title = entry.title if naming == "title" else entry.title[:_TITLE]
+    return f"{entry.exercise}: {title}{part}"
+
+
+def inert_line(text: str) -> str:
+    """``text`` on one line, with nothing the Actions runner would read as a workflow
+    command when a log prints it: ``::`` (at a line's start) and ``##[`` (anywhere)."""
+    line = " ".join(part.strip() for part in text.splitlines() if part.strip())
+    return _COLONS.sub(":\u200b", line).replace("##[", "#\u200b#[")

@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
 
+import cmarkgfm
+import html5lib
 import jsonschema
 import nbformat
 import pytest
@@ -21,12 +24,18 @@ from grader.cli import main
 from grader.errors import GraderError
 from grader.feedback import Message
 from grader.github import (
+    ANNOTATION_MESSAGE,
+    ANNOTATIONS_PER_KIND,
+    CLASSROOM_RESULT_BYTES,
+    SUMMARY_BYTES,
     Policy,
     Report,
     Selection,
     Workflow,
     annotation_commands,
+    classroom_result,
     command,
+    encode_classroom,
     instructor_bank,
     job_summary,
     keep_the_workspace_off_the_import_path,
@@ -383,7 +392,7 @@ def test_ci_with_the_instructors_bank_reports_everywhere_github_reads(
     assert isinstance(tests, list)
     points = sum(t["score"] for t in tests if t["name"].startswith("one_hot:"))
     assert f"Points {points:g}/{document['max_score']:g}" in done.stdout
-    assert points > 0 and len(tests) > public_checks()
+    assert points > 0 and len(checks_of(tests)) > public_checks()
     schema = xmlschema.XMLSchema(SCHEMAS / "junit.xsd")
     schema.validate(str(junit))
     suites = schema.to_dict(str(junit))["testsuite"]
@@ -399,6 +408,11 @@ def test_ci_with_the_instructors_bank_reports_everywhere_github_reads(
     assert set(suite_max) == {f"minji.{exercise}" for exercise in _exercise_ids()}
     assert '<property name="visibility" value="hidden" />' in junit.read_text()
     assert '<property name="file" value="notebooks/one_hot.ipynb" />' in junit.read_text()
+
+
+def checks_of(tests: list[dict[str, str]]) -> set[str]:
+    """The checks behind Classroom's tests: a check worth n units is n tests."""
+    return {re.sub(r" \(\d+/\d+\)$", "", test["name"]) for test in tests}
 
 
 def public_checks() -> int:
@@ -419,7 +433,7 @@ def test_ci_without_a_bank_runs_public_checks_and_can_never_fail(
     document = classroom(output)
     assert document["status"] == "pass"
     tests = document["tests"]
-    assert isinstance(tests, list) and len(tests) == public_checks()
+    assert isinstance(tests, list) and len(checks_of(tests)) == public_checks()
     assert (
         "Points " in done.stdout
         and not [line for line in done.stdout.splitlines() if line.startswith("::error")][1:]
@@ -513,7 +527,7 @@ def test_nothing_the_pull_request_commits_runs_in_the_grader_or_forges_the_bank(
     assert "Public checks only" in summary and "Hidden checks ran" not in summary
     assert "inside the student" in summary
     tests = classroom(output)["tests"]
-    assert isinstance(tests, list) and len(tests) == public_checks()
+    assert isinstance(tests, list) and len(checks_of(tests)) == public_checks()
     one_hot = [t for t in tests if t["name"].startswith("one_hot:")]
     assert one_hot and all(t["status"] == "pass" for t in one_hot)
     assert any(t["status"] != "pass" for t in tests if t["name"].startswith("tensors:"))
@@ -551,3 +565,181 @@ def test_run_by_hand_the_summary_is_printed_with_the_points(tmp_path: Path) -> N
 
 def test_a_threshold_outside_0_to_100_is_refused(tmp_path: Path) -> None:
     assert main(["--bank", str(ROOT), "ci", "--fail-under", "150", str(tmp_path)]) == 2
+
+
+# -- what GitHub's consumers take, at any size -------------------------------
+
+
+def hostile_results(tmp_path: Path, checks: int = 500) -> list[SubmissionResult]:
+    """One student's files named to break tables and logs, with ``checks`` failed checks
+    whose Korean feedback is long and quotes workflow commands."""
+    feedback = Message(
+        "모양이 다릅니다: (128, 10, 10) 을 받았습니다. " * 80 + "\n::add-mask::x ##[error]y",
+        "the shapes differ (모양이 다릅니다) " * 100,
+    )
+    names = ["pi|pe.py", "new\nline.py", "a::b.py", "##[warning]x.py", "m%0Ad.py"]
+    per_file = checks // len(names)
+    results = []
+    for index, name in enumerate(names):
+        exercises = []
+        for e in range(per_file // 10):
+            exercise = f"ex{index}_{e}"
+            failed = tuple(
+                CheckOutcome(
+                    exercise,
+                    f"test_hidden::c{c}",
+                    Message(f"검사 {c}: 모양", f"check {c}"),
+                    "hidden",
+                    "partial" if c % 3 == 0 else "failed",
+                    0.5 if c % 3 == 0 else 0.0,
+                    2.0,
+                    feedback,
+                )
+                for c in range(10)
+            )
+            exercises.append(ExerciseResult(exercise, True, failed))
+        results.append(SubmissionResult("kim", str(tmp_path / name), "", "v1", tuple(exercises)))
+    return results
+
+
+def test_the_classroom_result_fits_in_one_environment_variable(tmp_path: Path) -> None:
+    document = classroom_result(report(hostile_results(tmp_path), Policy(), tmp_path), True)
+    jsonschema.validate(document, CLASSROOM)
+    encoded = encode_classroom(document)
+    assert len(encoded) <= CLASSROOM_RESULT_BYTES
+    # As the released workflow hands it to the reporter: a program must start with it.
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(len(os.environ['GRADER_RESULTS']))"],
+        env={"GRADER_RESULTS": encoded.decode()},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(done.stdout) == len(encoded)
+    assert json.loads(base64.b64decode(encoded).decode("utf-8")) == document
+
+
+def reporter_log_score(document: dict[str, object]) -> float:
+    """What the reporter logs (getTestScore): the share of tests passed times max_score."""
+    tests = document["tests"]
+    assert isinstance(tests, list) and isinstance(document["max_score"], float | int)
+    return sum(t["status"] == "pass" for t in tests) / len(tests) * document["max_score"]
+
+
+def reporter_recorded(document: dict[str, object]) -> str:
+    """What the reporter records (NotifyClassroom): ``Points <sum of scores>/<max_score>``,
+    added in order as JavaScript adds doubles."""
+    tests = document["tests"]
+    assert isinstance(tests, list)
+    total = 0.0
+    for test in tests:
+        total += test["score"]
+    return f"Points {total:.15g}/{document['max_score']:.15g}"
+
+
+def test_what_classroom_records_is_what_its_log_says_and_round(tmp_path: Path) -> None:
+    thirds = replace(
+        submission(),
+        exercises=(
+            ExerciseResult(
+                "one_hot",
+                True,
+                (
+                    CheckOutcome(
+                        "one_hot", "a", Message("a", "a"), "public", "partial", 5 / 3, 5.0
+                    ),
+                    CheckOutcome("one_hot", "b", Message("b", "b"), "public", "passed", 1.0, 1.0),
+                    CheckOutcome("one_hot", "c", Message("c", "c"), "hidden", "failed", 0.0, 3.0),
+                ),
+            ),
+        ),
+    )
+    for results in ([thirds], [submission()], hostile_results(tmp_path, 100)):
+        document = classroom_result(report(results, Policy(), tmp_path), True)
+        recorded = reporter_recorded(document)
+        points, _ = (float(x) for x in recorded.removeprefix("Points ").split("/"))
+        assert reporter_log_score(document) == pytest.approx(points, abs=1e-9)
+        assert points * 4 == int(points * 4), recorded  # quarter points at the finest
+    document = classroom_result(report([thirds], Policy(), tmp_path), True)
+    assert reporter_recorded(document) == "Points 2.75/9"  # 5/3 is 1.75 to the quarter
+    names = [t["name"] for t in document["tests"]]
+    assert names.count("one_hot: a (1/20)") == 1 and len(names) == 36
+
+
+def test_an_error_tests_message_is_one_inert_line(tmp_path: Path) -> None:
+    broken = CheckOutcome(
+        "one_hot",
+        "test_public::broken",
+        Message("t", "t"),
+        "public",
+        "error",
+        0.0,
+        1.0,
+        Message("x", "Traceback\n::add-mask::secret\r\n##[error]forged\u2028::warning::y"),
+    )
+    result = SubmissionResult(
+        "kim", str(tmp_path / "kim.py"), "", "v1", (ExerciseResult("one_hot", True, (broken,)),)
+    )
+    [test] = classroom_result(report([result], Policy(), tmp_path), True)["tests"]
+    assert test["status"] == "error"
+    message = test["message"]
+    assert message.startswith("Traceback")
+    assert len(message.splitlines()) == 1
+    assert "::" not in message and "##[" not in message
+
+
+def summary_html(text: str) -> list[list[str]]:
+    """The summary's table as GitHub renders it (cmark-gfm): its rows' cells as text."""
+    rendered = cmarkgfm.github_flavored_markdown_to_html(
+        text, options=cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE
+    )
+    tree = html5lib.parse(rendered, namespaceHTMLElements=False)
+    return [
+        ["".join(cell.itertext()) for cell in row.findall("td")]
+        for row in tree.iter("tr")
+        if row.findall("td")
+    ]
+
+
+def test_file_names_keep_the_summarys_table_whole(tmp_path: Path) -> None:
+    results = hostile_results(tmp_path, 50)
+    text = job_summary(report(results, Policy(), tmp_path))
+    rows = summary_html(text)
+    assert len(rows) == sum(len(r.exercises) for r in results)
+    assert all(len(row) == 4 for row in rows)
+    files = {row[3] for row in rows}
+    assert files == {"pi|pe.py", "new\\nline.py", "a::b.py", "##[warning]x.py", "m%0Ad.py"}
+
+
+def test_the_summary_stays_under_githubs_limit_and_says_what_it_left_out(
+    tmp_path: Path,
+) -> None:
+    text = job_summary(report(hostile_results(tmp_path), Policy(), tmp_path))
+    assert len(text.encode("utf-8")) <= SUMMARY_BYTES
+    assert "size limit" in text and "JUnit" in text
+    assert len(summary_html(text)) == 50  # the score table is whole; feedback was cut
+    korean = job_summary(replace(report(hostile_results(tmp_path), Policy(), tmp_path), lang="ko"))
+    assert len(korean.encode("utf-8")) <= SUMMARY_BYTES and "크기 제한" in korean
+
+
+def test_at_most_ten_annotations_of_a_kind_the_rest_in_the_summary(tmp_path: Path) -> None:
+    results = hostile_results(tmp_path, 200)
+    results.append(SubmissionResult("kim", str(tmp_path / "x.py"), "", "v1", (), error="killed"))
+    zero = replace(results[0], path=str(tmp_path / "zero.py"))
+    zero = replace(
+        zero,
+        exercises=tuple(
+            replace(e, checks=tuple(replace(c, points=0.0) for c in e.checks))
+            for e in zero.exercises
+        ),
+    )
+    the_report = report([*results, zero], Policy(), tmp_path)
+    lines = annotation_commands(the_report)
+    kinds = [line.split(" ", 1)[0] for line in lines]
+    assert kinds.count("::warning") == ANNOTATIONS_PER_KIND
+    assert kinds.count("::error") == 5  # the crashed file and the four exercises scoring 0
+    for line in lines:
+        data = line.split("::", 2)[2]
+        decoded = data.replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
+        assert len(decoded) <= ANNOTATION_MESSAGE
+    assert "the other 10 are under Failed checks" in job_summary(the_report)
