@@ -123,16 +123,7 @@ def expect_model(value: Any, name: str) -> Any:
     (:mod:`grader.trusted`); the runner's word on its type or size counts for nothing.
     Keep ``value`` itself to hand the model back to the student's functions.
     """
-    model = trusted_model(value, name)
-    if not model.built or (model.layers and not model.weights):
-        fail(
-            ko=f"{name}: 모델이 아직 만들어지지(build) 않아 가중치가 없습니다. 입력 모양을 "
-            "알려 주세요: Sequential 이면 첫 층 앞에 keras.Input((특징 수,)) 를 넣으세요.",
-            en=f"{name}: the model is not built, so it has no weights yet. Give it its input "
-            "shape: start a Sequential with keras.Input((features,)).",
-            diagnosis="unbuilt-model",
-        )
-    return model
+    return trusted_model(value, name)
 
 
 def dense_layers(model: Any) -> list[tuple[int, str]]:

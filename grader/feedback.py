@@ -162,7 +162,7 @@ _KNOWN_ERRORS = (
             r"has never been called and thus has no defined input"
             r"|has not yet been built|no defined input|weights have not yet been created"
         ),
-        "unbuilt-model",
+        "model-not-built",
         Message(
             ko="모델이 아직 만들어지지(build) 않았습니다: 입력 모양을 모르면 가중치가 없습니다. "
             "첫 층 앞에 keras.Input((특징 수,)) 를 넣으세요.",

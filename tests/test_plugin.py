@@ -116,7 +116,7 @@ def test_fail_raises_so_it_can_be_used_as_a_statement() -> None:
                 "ValueError",
                 "The layer sequential has never been called and thus has no defined input.",
             ),
-            "unbuilt-model",
+            "model-not-built",
             "keras.Input",
         ),
     ],

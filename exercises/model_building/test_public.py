@@ -15,13 +15,28 @@ LAYERS = [(256, "relu"), (128, "relu"), (10, "softmax")]
 def expect_classifier(model, name):
     layers = dense_layers(model)
     wrong_last = len(layers) == 3 and layers[:2] == LAYERS[:2] and layers[2][1] != "softmax"
+    no_output = layers == LAYERS[:2]
     expect(
         layers == LAYERS,
         ko=f"{name} 의 층이 {LAYERS} 이어야 하는데 {layers} 입니다."
-        + (" 마지막 층은 클래스 확률을 내야 하므로 softmax 입니다." if wrong_last else ""),
+        + (" 마지막 층은 클래스 확률을 내야 하므로 softmax 입니다." if wrong_last else "")
+        + (
+            " 출력층이 없습니다: 끝에 Dense(10, activation='softmax')를 더하세요."
+            if no_output
+            else ""
+        ),
         en=f"{name} should have the layers {LAYERS}, it has {layers}."
-        + (" The last layer gives class probabilities: softmax." if wrong_last else ""),
-        diagnosis="wrong-last-activation" if wrong_last else None,
+        + (" The last layer gives class probabilities: softmax." if wrong_last else "")
+        + (
+            " The output layer is missing: end with Dense(10, activation='softmax')."
+            if no_output
+            else ""
+        ),
+        diagnosis="wrong-last-activation"
+        if wrong_last
+        else "output-layer-forgotten"
+        if no_output
+        else None,
     )
     count = model.count_params()
     expect(

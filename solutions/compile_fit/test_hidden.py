@@ -8,6 +8,7 @@ import pytest
 
 from grader import expect
 from grader.checks import expect_model, predict
+from grader.korean import particle
 
 PROTOTYPES = np.random.default_rng(42).normal(size=(10, 784)).astype("float32")
 
@@ -92,7 +93,7 @@ def test_the_model_generalises_and_evaluate_reports_it(student, trained):
     losses = record.get("loss", [])
     expect(
         accuracy > 0.7,
-        ko=f"새 데이터에서 정확도가 {accuracy:.2f} 로 0.7 보다 낮습니다."
+        ko=f"새 데이터에서 정확도가 {particle(f'{accuracy:.2f}', '으로/로')} 0.7 보다 낮습니다."
         + (" 학습하는 동안 손실이 줄지 않았습니다." if losses and losses[-1] >= losses[0] else ""),
         en=f"accuracy on new data is {accuracy:.2f}, below 0.7."
         + (" The loss did not fall during training." if losses and losses[-1] >= losses[0] else ""),
@@ -114,15 +115,30 @@ def test_the_model_generalises_and_evaluate_reports_it(student, trained):
 
 
 @pytest.mark.points(2)
-def test_predict_classes_agrees_with_predict(student, trained):
+def test_predict_classes_agrees_with_predict(student, trained, rng):
     """ko: predict_classes 는 predict 의 argmax 입니다.
     en: predict_classes is the argmax of predict."""
     handle, model, _, _, _ = trained
-    x_test, _ = make_data(77, 50)
+    x_test, _ = make_data(int(rng.integers(1 << 30)), 50)
     classes = np.asarray(student.predict_classes(handle, x_test))
-    wanted = np.argmax(predict(model, x_test), axis=1)
+    probabilities = predict(model, x_test)
+    wanted = np.argmax(probabilities, axis=1)
+    wrong_axis = classes.shape == (10,) and np.array_equal(classes, probabilities.argmax(axis=0))
     expect(
         classes.shape == (50,) and np.array_equal(classes, wanted),
-        ko="predict_classes 의 결과가 predict 의 가장 큰 확률의 클래스와 다릅니다.",
-        en="predict_classes differs from the class of largest probability in predict.",
+        ko="predict_classes 의 결과가 predict 의 가장 큰 확률의 클래스와 다릅니다."
+        + (
+            f" 결과의 모양이 {classes.shape} 입니다: argmax 를 샘플 축(axis=0)이 아니라 "
+            "클래스 축(axis=1 또는 -1)으로 하세요."
+            if wrong_axis
+            else ""
+        ),
+        en="predict_classes differs from the class of largest probability in predict."
+        + (
+            f" Its shape is {classes.shape}: take the argmax over the classes (axis=1 or -1), "
+            "not over the samples (axis=0)."
+            if wrong_axis
+            else ""
+        ),
+        diagnosis="argmax-wrong-axis" if wrong_axis else None,
     )

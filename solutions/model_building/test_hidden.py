@@ -26,11 +26,11 @@ def test_sequential_by_list(student):
 
 @pytest.mark.points(2)
 @pytest.mark.parametrize("builder", ["build_sequential_add", "build_functional"])
-def test_predictions_are_probabilities(student, builder):
+def test_predictions_are_probabilities(student, builder, rng):
     """ko: 예측값은 행마다 합이 1 인 확률입니다.
     en: predictions are probabilities summing to 1 per row."""
     model = expect_model(getattr(student, builder)(), f"{builder}()")
-    x = np.random.default_rng(7).normal(size=(6, 784)).astype(np.float32)
+    x = rng.normal(size=(6, 784)).astype(np.float32)
     predictions = predict(model, x)
     expect(
         predictions.shape == (6, 10),
@@ -46,11 +46,10 @@ def test_predictions_are_probabilities(student, builder):
 
 
 @pytest.mark.points(2)
-def test_two_input_model_predicts_from_both(student):
+def test_two_input_model_predicts_from_both(student, rng):
     """ko: 두 입력 모델은 두 입력 모두로 예측합니다.
     en: the two-input model predicts from both inputs."""
     model = expect_model(student.build_two_input(), "build_two_input()")
-    rng = np.random.default_rng(3)
     a = rng.normal(size=(4, 32)).astype(np.float32)
     b = rng.normal(size=(4, 16)).astype(np.float32)
     out = predict(model, [a, b])
