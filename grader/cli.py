@@ -351,7 +351,13 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
     )
     if args.junit is not None:
         relative = [replace(r, path=workflow.relative(r.path)) for r in results]
-        write_atomically(args.junit, junit_xml(relative, args.lang))
+        lines = {
+            workflow.relative(r.path): {
+                e.exercise: report.line_of(r, e.exercise) or 0 for e in r.exercises
+            }
+            for r in results
+        }
+        write_atomically(args.junit, junit_xml(relative, args.lang, lines))
     return github.publish(report, print)
 
 

@@ -714,4 +714,15 @@ def inert_line(text: str) -> str:
     """``text`` on one line, with nothing the Actions runner would read as a workflow
     command when a log prints it: ``::`` (at a line's start) and ``##[`` (anywhere)."""
     line = " ".join(part.strip() for part in text.splitlines() if part.strip())
+    return _defused(line)
+
+
+def inert_text(text: str) -> str:
+    """``text`` with its lines kept, none of which the Actions runner would read as a
+    workflow command when a log prints it."""
+    return "\n".join(_defused(line) for line in text.splitlines())
+
+
+def _defused(line: str) -> str:
+    # A zero-width space between the characters: the line reads the same to a person.
     return _COLONS.sub(":\u200b", line).replace("##[", "#\u200b#[")

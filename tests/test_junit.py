@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import junitparser
 import xmlschema
+import xunitparser
 
 from grader.feedback import Message
 from grader.junit import junit_xml
@@ -66,29 +68,76 @@ def test_a_junit_reader_sees_each_check_with_its_outcome(tmp_path: Path) -> None
     assert cases["test_public::ok"].is_passed
     [wrong] = cases["test_public::wrong"].result
     assert isinstance(wrong, junitparser.Failure)
-    assert wrong.message == "wrong is wrong" and wrong.text == "wrong is wrong\nsee"
+    assert wrong.message == "wrong is wrong see" and wrong.text == "wrong is wrong\nsee"
     [half] = cases["test_public::half"].result
     assert isinstance(half, junitparser.Failure) and half.type == "partial"
     assert isinstance(cases["test_public::broken"].result[0], junitparser.Error)
-    assert isinstance(next(iter(suites["kim.tensors"])).result[0], junitparser.Skipped)
-    assert (document.tests, document.failures, document.errors, document.skipped) == (6, 2, 1, 1)
+    assert (document.tests, document.failures, document.errors, document.skipped) == (6, 3, 1, 0)
 
 
-def test_points_travel_in_each_testcase_and_suite_properties(tmp_path: Path) -> None:
+def test_an_unanswered_check_is_a_failure_not_a_neutral_skip(tmp_path: Path) -> None:
+    path = tmp_path / "junit.xml"
+    path.write_text(junit_xml([submission()], "en"), encoding="utf-8")
+    tensors = next(s for s in junitparser.JUnitXml.fromfile(str(path)) if s.name == "kim.tensors")
+    [unanswered] = next(iter(tensors)).result
+    assert isinstance(unanswered, junitparser.Failure)
+    assert unanswered.type == "not-answered" and unanswered.message == "none is wrong see"
+    bare = replace(check("none", "not-answered", 0.0), message=None)
+    result = SubmissionResult(
+        "kim", "kim.py", "", "v1", (ExerciseResult("tensors", False, (bare,)),)
+    )
+    assert 'message="답이 없습니다 · not answered"' in junit_xml([result])
+
+
+def test_xunitparser_reads_every_check(tmp_path: Path) -> None:
+    path = tmp_path / "junit.xml"
+    path.write_text(junit_xml([submission("kim"), submission("lee")], "ko"), encoding="utf-8")
+    suite, run = xunitparser.parse(str(path))
+    assert run.testsRun == 12
+    assert (len(run.failures), len(run.errors), len(run.skipped)) == (6, 2, 0)
+    cases = {(case.classname, case.methodname): case for case in suite}
+    assert cases[("lee.one_hot", "test_public::wrong")].message == "wrong 틀림"
+
+
+def test_each_case_names_the_students_file_and_the_exercises_line(tmp_path: Path) -> None:
+    path = tmp_path / "junit.xml"
+    lines = {"kim.ipynb": {"one_hot": 12}}
+    path.write_text(junit_xml([submission()], "en", lines), encoding="utf-8")
+    SCHEMA.validate(str(path))
+    for suite in junitparser.JUnitXml.fromfile(str(path)):
+        for case in suite:
+            assert case._elem.get("file") == "kim.ipynb"
+            expected = "12" if suite.name == "kim.one_hot" else None
+            assert case._elem.get("line") == expected
+
+
+def test_no_message_line_becomes_a_workflow_command(tmp_path: Path) -> None:
+    forged = Message("x", "boom\n::add-mask::secret\n  ::error::forged ##[warning]y")
+    base = submission()
+    hostile = replace(base.exercises[0].checks[1], message=forged)
+    result = replace(base, exercises=(replace(base.exercises[0], checks=(hostile,)),))
+    path = tmp_path / "junit.xml"
+    path.write_text(junit_xml([result], "en"), encoding="utf-8")
+    [case] = next(iter(junitparser.JUnitXml.fromfile(str(path))))
+    [failure] = case.result
+    assert "\n" not in failure.message
+    for text in (failure.message, failure.text):
+        for line in text.splitlines():
+            assert not line.strip().startswith("::") and "##[" not in line, line
+    assert failure.text.splitlines()[0] == "boom"
+
+
+def test_points_travel_in_each_testcases_properties(tmp_path: Path) -> None:
     path = tmp_path / "junit.xml"
     path.write_text(junit_xml([submission()], "ko"), encoding="utf-8")
     suite = next(iter(junitparser.JUnitXml.fromfile(str(path))))
-    assert {p.name: p.value for p in suite.properties()} == {
-        "points": "6",
-        "max_points": "11",
-        "file": "kim.ipynb",
-    }
     cases = {case.name: case for case in suite}
     half = case_properties(cases["test_public::half"])
     assert half["points"] == "1" and half["max_points"] == "2"
     assert half["visibility"] == "public" and half["title"] == "half 제목"
     assert case_properties(cases["test_public::wrong"])["diagnosis"] == "one-hot-twice"
     assert case_properties(cases["test_public::secret"])["visibility"] == "hidden"
+    assert sum(float(case_properties(c)["points"]) for c in suite) == 6
 
 
 def case_properties(case: junitparser.TestCase) -> dict[str, str]:
