@@ -120,6 +120,13 @@ def _add_export(commands: Any) -> None:
     export.add_argument(
         "--roster", type=Path, help="a gradebook CSV exported from Canvas, to match students"
     )
+    export.add_argument(
+        "--canvas-columns",
+        choices=["total", "exercise"],
+        default="total",
+        help="one Canvas assignment column for the total (default), or one per exercise "
+        "named '<assignment>: <exercise>'",
+    )
     export.add_argument("--hidden-visibility", choices=VISIBILITIES, default="after_published")
 
 
@@ -386,7 +393,9 @@ def _export(args: argparse.Namespace, console: Console) -> int:
         return 0
     if args.format == "canvas":
         roster = exports.read_canvas_roster(args.roster) if args.roster else None
-        text, unknown = exports.canvas_csv(results, args.assignment, roster)
+        text, unknown = exports.canvas_csv(
+            results, args.assignment, roster, per_exercise=args.canvas_columns == "exercise"
+        )
         for student in unknown:
             console.print(f"[yellow]note:[/yellow] {student} is not in {args.roster}")
         default = "canvas.csv"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -145,37 +146,110 @@ def canvas_csv(
     results: list[SubmissionResult],
     assignment: str,
     roster: list[dict[str, str]] | None = None,
+    *,
+    per_exercise: bool = False,
 ) -> tuple[str, list[str]]:
-    """Canvas's gradebook import: the identity columns, then one assignment column
-    holding each student's total; and the students the roster does not know.
+    """Canvas's gradebook import: the identity columns, then the assignment column
+    holding each student's total (or, ``per_exercise``, one ``<assignment>: <exercise>``
+    column each); and the students the roster does not know.
 
     With ``roster`` (the rows of a gradebook exported from Canvas) a student is the
     roster's row whose SIS Login ID, SIS User ID, ID or name equals the submission's
-    name, and the row's identity columns are copied; without it the name goes in
-    Student and SIS Login ID. An assignment column Canvas does not have yet becomes a
-    new assignment when the file is imported.
+    name, exactly or else ignoring case; the row's identity columns are copied. Without
+    it the name goes in Student and SIS Login ID. An assignment column Canvas does not
+    have yet becomes a new assignment when the file is imported. Raise GraderError for a
+    column name that Canvas's importer would misread, or two students one row.
     """
-    if not assignment.strip():
-        raise GraderError("the Canvas assignment needs a name (--assignment)")
-    maximum = max((r.max_points for r in results), default=0.0)
+    exercises = exercise_ids(results) if per_exercise else []
+    columns = [f"{assignment}: {e}" for e in exercises] if per_exercise else [assignment]
+    existing = set(roster[0]) if roster else set()
+    for column in columns:
+        check_canvas_column(column, existing)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*CANVAS_COLUMNS, text_cell(assignment)])
-    writer.writerow(["    Points Possible", "", "", "", "", _number(maximum)])
+    writer.writerow([*CANVAS_COLUMNS, *(text_cell(c) for c in columns)])
+    blank = [""] * (len(CANVAS_COLUMNS) - 1)
+    writer.writerow(["    Points Possible", *blank, *_canvas_maxima(results, exercises)])
     unknown: list[str] = []
+    claimed: dict[int, str] = {}
     for result in results:
         row = _roster_row(result.student, roster) if roster is not None else None
         if row is None:
             if roster is not None:
                 unknown.append(result.student)
             row = {"Student": result.student, "SIS Login ID": result.student}
+        elif id(row) in claimed:
+            raise GraderError(
+                f"{claimed[id(row)]} and {result.student} both match the Canvas roster's "
+                f"{row.get('Student') or row.get('SIS Login ID')}: Canvas would keep one "
+                "grade. Rename one submission to the student's SIS login."
+            )
+        else:
+            claimed[id(row)] = result.student
         writer.writerow(
             [
                 *(text_cell(row.get(column) or "") for column in CANVAS_COLUMNS),
-                _number(result.points),
+                *_canvas_scores(result, exercises),
             ]
         )
     return buffer.getvalue(), unknown
+
+
+def _canvas_maxima(results: list[SubmissionResult], exercises: list[str]) -> list[str]:
+    if not exercises:
+        return [_number(max((r.max_points for r in results), default=0.0))]
+    return [
+        _number(
+            max(
+                (e.max_points for r in results for e in r.exercises if e.exercise == exercise),
+                default=0.0,
+            )
+        )
+        for exercise in exercises
+    ]
+
+
+def _canvas_scores(result: SubmissionResult, exercises: list[str]) -> list[str]:
+    if not exercises:
+        return [_number(result.points)]
+    points = {e.exercise: e.points for e in result.exercises}
+    return [_number(points.get(exercise, 0.0)) for exercise in exercises]
+
+
+# Canvas's importer reads "Title (123)" as the assignment whose id is 123, and drops
+# the columns it writes itself (the course's and each assignment group's scores and
+# grades) without a word.
+_CANVAS_ID = re.compile(r"\(\s*\d+\s*\)\s*$")
+_CANVAS_COMPUTED = re.compile(
+    r"(^|\s)(unposted\s+)?(current|final|override)\s+(score|grade|points)\s*$", re.IGNORECASE
+)
+_CANVAS_RESERVED = frozenset(
+    name.casefold() for name in (*CANVAS_COLUMNS, "Integration ID", "Root Account")
+)
+
+
+def check_canvas_column(name: str, existing: set[str] | frozenset[str] = frozenset()) -> None:
+    """Raise GraderError, saying why and what to do, if Canvas's gradebook import would
+    not read ``name`` as the assignment column it is meant to be.
+
+    A name the roster already has as a column is that assignment, id and all.
+    """
+    if not name.strip():
+        raise GraderError("the Canvas assignment needs a name (--assignment)")
+    if name in existing:
+        return
+    if _CANVAS_ID.search(name):
+        raise GraderError(
+            f"Canvas reads the column {name!r} as the assignment whose id is the number in "
+            "brackets, not as a new assignment: drop the number, or give the exact column "
+            "header of that assignment with --roster holding its gradebook export"
+        )
+    if _CANVAS_COMPUTED.search(name) or name.strip().casefold() in _CANVAS_RESERVED:
+        raise GraderError(
+            f"Canvas's import drops the column {name!r} without a word: names such as "
+            "'Current Score', 'Final Grade' or 'Unposted Final Score' and the identity "
+            "columns are its own. Choose another --assignment name"
+        )
 
 
 def read_canvas_roster(path: Path) -> list[dict[str, str]]:
@@ -194,9 +268,11 @@ def read_canvas_roster(path: Path) -> list[dict[str, str]]:
 
 
 def _roster_row(student: str, roster: list[dict[str, str]]) -> dict[str, str] | None:
-    wanted = student.casefold()
-    for column in ("SIS Login ID", "SIS User ID", "ID", "Student"):
-        for row in roster:
-            if (row.get(column) or "").strip().casefold() == wanted:
-                return row
+    # An exact match first: logins differ in case only when the roster says they do.
+    for same in (str.strip, lambda text: text.strip().casefold()):
+        wanted = same(student)
+        for column in ("SIS Login ID", "SIS User ID", "ID", "Student"):
+            for row in roster:
+                if same(row.get(column) or "") == wanted:
+                    return row
     return None

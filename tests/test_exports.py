@@ -195,3 +195,67 @@ def test_one_student_whose_export_fails_is_named_and_the_rest_written(
     assert kim["points"] == 2.0 and lee["student"] == "lee" and "boom" in lee["error"]
     rows = list(csv.DictReader((tmp_path / "grades.csv").open()))
     assert [r["student"] for r in rows] == ["kim", "lee"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Quiz (123)",
+        "TF quiz ( 4567 ) ",
+        "Current Score",
+        "Unposted Final Score",
+        "Labs Final Grade",
+        "Override Score",
+        "SIS Login ID",
+        "section",
+        "  ",
+    ],
+)
+def test_an_assignment_name_canvas_would_misread_is_refused(name: str) -> None:
+    with pytest.raises(GraderError, match=r"Canvas|name"):
+        canvas_csv([result("kim", 1.0)], name)
+
+
+def test_an_existing_assignment_column_of_the_roster_is_taken_as_it_is(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "Student,ID,SIS User ID,SIS Login ID,Section,TF quiz (77)\n"
+        "    Points Possible,,,,,10\n"
+        "Kim,1201,S-1,kim,A,\n",
+        encoding="utf-8",
+    )
+    text, _ = canvas_csv([result("kim", 1.0)], "TF quiz (77)", read_canvas_roster(roster))
+    assert next(csv.reader(io.StringIO(text)))[-1] == "TF quiz (77)"
+    for harmless in ("TF (ch. 3) quiz", "Final exam prep", "Scores of week 3"):
+        canvas_csv([result("kim", 1.0)], harmless)
+
+
+def test_roster_logins_match_ignoring_case_and_two_students_one_row_is_refused(
+    tmp_path: Path,
+) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "Student,ID,SIS User ID,SIS Login ID,Section\n"
+        "Bob Lee,7,S-7,Bob,A\n"
+        "Ann Kim,8,S-8,ann,A\n"
+        "Ann Two,9,S-9,Ann,A\n",
+        encoding="utf-8",
+    )
+    rows = read_canvas_roster(roster)
+    text, unknown = canvas_csv([result("bob", 1.0), result("Ann", 2.0)], "TF", rows)
+    body = list(csv.reader(io.StringIO(text)))[2:]
+    assert [row[:4] for row in body] == [
+        ["Bob Lee", "7", "S-7", "Bob"],
+        ["Ann Two", "9", "S-9", "Ann"],
+    ]
+    assert unknown == []
+    with pytest.raises(GraderError, match="bob and BOB both match"):
+        canvas_csv([result("bob", 1.0), result("BOB", 2.0)], "TF", rows)
+
+
+def test_canvas_can_have_a_column_per_exercise() -> None:
+    text, _ = canvas_csv([submission("kim"), submission("lee")], "TF", per_exercise=True)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == [*CANVAS_IDENTITY, "TF: one_hot", "TF: tensors"]
+    assert rows[1][-2:] == ["11", "2"]
+    assert rows[2][-2:] == ["6", "0"]
