@@ -1,5 +1,5 @@
 """The ``grader`` command: ``check`` for students; ``batch``, ``export``, ``validate``,
-``release`` and ``gradescope`` for instructors; ``ci`` for GitHub Actions."""
+``release``, ``gradescope`` and ``prairielearn`` for instructors; ``ci`` for GitHub Actions."""
 
 from __future__ import annotations
 
@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_ci(commands)
     _add_export(commands)
     _add_gradescope(commands)
+    _add_prairielearn(commands)
 
     validate = commands.add_parser("validate", help="prove every check of the bank sound")
     validate.add_argument("exercises", nargs="*", help="only these exercise ids")
@@ -144,6 +145,42 @@ def _add_gradescope(commands: Any) -> None:
     _add_budget(run)
     run.add_argument("--lang", choices=["ko", "en"], default="ko")
     run.add_argument("--hidden-visibility", choices=VISIBILITIES, default="after_published")
+
+
+def _add_prairielearn(commands: Any) -> None:
+    prairielearn = commands.add_parser("prairielearn", help="run this bank inside PrairieLearn")
+    actions = prairielearn.add_subparsers(dest="action", required=True)
+    course = actions.add_parser(
+        "course", help="write a question per exercise, the bank and the grading image's files"
+    )
+    course.add_argument("--out", type=Path, required=True, help="the PrairieLearn course folder")
+    course.add_argument("--image", required=True, help="the name the grading image is pushed under")
+    course.add_argument(
+        "--job-timeout",
+        type=int,
+        default=300,
+        metavar="SECONDS",
+        help="PrairieLearn's limit on a whole grading job (default %(default)s; at most 600)",
+    )
+    _add_budget(course)
+    course.add_argument("--lang", choices=["ko", "en"], default="ko")
+    run = actions.add_parser("grade", help="grade one submission folder (the entrypoint)")
+    run.add_argument(
+        "submission",
+        type=Path,
+        nargs="?",
+        default=Path("/grade/student"),
+        help="the folder PrairieLearn put it in (default /grade/student)",
+    )
+    run.add_argument(
+        "--results",
+        type=Path,
+        default=Path("/grade/results/results.json"),
+        help="where results.json goes (default /grade/results/results.json)",
+    )
+    run.add_argument("--exercise", help="grade this exercise only (the question's)")
+    _add_budget(run)
+    run.add_argument("--lang", choices=["ko", "en"], default="ko")
 
 
 def _add_budget(command: argparse.ArgumentParser) -> None:
@@ -475,6 +512,76 @@ def _gradescope_grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prairielearn(args: argparse.Namespace, console: Console) -> int:
+    from grader import prairielearn
+
+    if args.action == "course":
+        bank = load_bank(args.bank or find_bank_root())
+        written = prairielearn.write_course(
+            bank,
+            args.out,
+            image=args.image,
+            timeout=args.job_timeout,
+            cpu_seconds=args.timeout,
+            lang=args.lang,
+        )
+        console.print(
+            f"{len(bank.exercises)} questions, the bank and the image's files "
+            f"({len(written)} files) in {args.out}: build and push "
+            f"{args.out / 'graders' / prairielearn.COURSE_FOLDER} as {args.image}"
+        )
+        return 0
+    return _prairielearn_grade(args)
+
+
+def _prairielearn_grade(args: argparse.Namespace) -> int:
+    """Grade a PrairieLearn submission folder; whatever happens, leave a results.json."""
+    from grader import prairielearn
+    from grader.exports import write_atomically
+    from grader.grading import Grader
+    from grader.submission import files_in, select_submissions
+    from grader.untrusted_files import refused_below
+
+    try:
+        bank = load_bank(args.bank or find_bank_root())
+        if args.exercise is not None:
+            bank.get(args.exercise)
+        chosen, passed_over = select_submissions(files_in(args.submission))
+        passed_over = [
+            *(
+                f"{p.relative_to(args.submission)}: {why}"
+                for p, why in refused_below(args.submission)
+            ),
+            *passed_over,
+        ]
+        if not chosen:
+            document = prairielearn.not_gradable([prairielearn.NO_SUBMISSION, *passed_over])
+        else:
+            hidden = (str(args.submission.resolve()), str(args.results.resolve().parent))
+            with Grader(bank, _options(args, hidden_paths=hidden)) as warm:
+                results = warm.grade_answers(chosen)
+                notes = (*passed_over, *warm.notices)
+            if args.exercise is not None:
+                results = [
+                    replace(
+                        r, exercises=tuple(e for e in r.exercises if e.exercise == args.exercise)
+                    )
+                    for r in results
+                ]
+            errors = prairielearn.cannot_run(results)
+            document = (
+                prairielearn.not_gradable(errors)
+                if errors
+                else prairielearn.results_document(results, lang=args.lang, notes=notes)
+            )
+    except Exception as error:
+        # A fault of the grader, not the student's: PrairieLearn must not use up an attempt.
+        what = str(error) if isinstance(error, GraderError) else f"{type(error).__name__}: {error}"
+        document = prairielearn.not_gradable([f"The autograder could not grade this: {what}"])
+    write_atomically(args.results, prairielearn.encode(document).decode("utf-8"))
+    return 0
+
+
 _INTERRUPTED = "grader: interrupted; graded submissions are kept"
 
 
@@ -495,6 +602,8 @@ def main(argv: list[str] | None = None) -> int:
             return _export(args, console)
         if args.command == "gradescope":
             return _gradescope(args, console)
+        if args.command == "prairielearn":
+            return _prairielearn(args, console)
         return _batch(args, console)
     except GraderError as error:
         # The message may name students' files, whose names are not console markup.

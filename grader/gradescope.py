@@ -182,7 +182,7 @@ def write_bundle(
         shutil.copytree(bank.root / name, out / "bank" / name, ignore=ignore)
     shutil.rmtree(out / "grader", ignore_errors=True)
     shutil.copytree(Path(grader.__file__).parent, out / "grader", ignore=ignore)
-    write_atomically(out / "requirements.txt", "\n".join(_requirements()) + "\n")
+    write_atomically(out / "requirements.txt", "\n".join(requirements()) + "\n")
     scripts = {
         "setup.sh": _SETUP,
         "run_autograder": _RUN.format(
@@ -195,7 +195,7 @@ def write_bundle(
     return _zip(out)
 
 
-def _requirements() -> list[str]:
+def requirements() -> list[str]:
     """The grader's own pinned dependencies, without the development extras."""
     try:
         requires = metadata.requires("tf-grader") or []
