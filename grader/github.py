@@ -291,8 +291,11 @@ def publish(report: Report, print_line: Callable[[str], None]) -> int:
     for line in annotation_commands(report):
         print_line(line)
     failed = report.policy.fails(report)
+    classroom = classroom_result(report, failed)
+    # The points as Classroom records them, so that the log and the gradebook agree.
+    recorded = sum(test["score"] for test in classroom["tests"])
     print_line(
-        f"Points {report.points:g}/{report.max_points:g}"
+        f"Points {recorded:g}/{classroom['max_score']:g}"
         + (" (below the threshold)" if failed and report.policy.fail_under is not None else "")
     )
     if report.workflow.summary is not None:
@@ -300,7 +303,7 @@ def publish(report: Report, print_line: Callable[[str], None]) -> int:
     else:  # run by hand, outside Actions: the summary is the report
         print_line(job_summary(report))
     if report.workflow.output is not None:
-        encoded = encode_classroom(classroom_result(report, failed))
+        encoded = encode_classroom(classroom)
         _append(report.workflow.output, f"result={encoded.decode()}\n")
     return 1 if failed else 0
 

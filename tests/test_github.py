@@ -665,6 +665,9 @@ def test_what_classroom_records_is_what_its_log_says_and_round(tmp_path: Path) -
     assert reporter_recorded(document) == "Points 2.75/9"  # 5/3 is 1.75 to the quarter
     names = [t["name"] for t in document["tests"]]
     assert names.count("one_hot: a (1/20)") == 1 and len(names) == 36
+    printed: list[str] = []
+    publish(report([thirds], Policy(never_fail=True), tmp_path), printed.append)
+    assert "Points 2.75/9" in printed
 
 
 def test_an_error_tests_message_is_one_inert_line(tmp_path: Path) -> None:
