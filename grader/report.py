@@ -7,8 +7,10 @@ table and nothing needs it to be read.
 
 A student's page shows the submission as it ran: each exercise's cells (code
 highlighted and markdown rendered by nbconvert's filters, with the outputs and
-errors the runner reported) beside that exercise's checks. The code is read
-back from the submitted file, and only if it is the file that was graded.
+errors the runner reported) beside that exercise's checks. Everything comes from
+the stored result (see :mod:`grader.shown`), never from the submitted file, so a page
+shows what was graded; a rerun renders again only the pages whose result, templates
+or style changed.
 
 Everything a student wrote is shown, never run: raw HTML in markdown is shown as
 text, links keep only the ``http``, ``https`` and ``mailto`` schemes and in-page
