@@ -81,7 +81,11 @@ def test_a_call_that_never_returns_costs_the_runner_not_the_grader(runner: Start
     student = StudentNamespace(session, "x")
     with pytest.raises(StudentError, match="TimeoutError"):
         student.spin()
-    assert student.fine() == 1
+    # The section's budget is spent; the next section has its own.
+    with pytest.raises(StudentError, match="CPU time budget"):
+        student.fine()
+    session.enter_section("another")
+    assert StudentNamespace(session, "another").fine() == 1
 
 
 def test_a_runner_stuck_outside_python_is_killed_and_answers_no_more(runner: Start) -> None:
