@@ -41,7 +41,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from grader.bank import Bank, load_bank  # noqa: E402
 from grader.batch import run_batch  # noqa: E402
 from grader.grading import GradingOptions  # noqa: E402
-from grader.sandbox import Limits  # noqa: E402
+from grader.sandbox.confinement import Limits  # noqa: E402
 from grader.store import ResultsStore  # noqa: E402
 from grader.validate import mistake_variants  # noqa: E402
 

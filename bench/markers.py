@@ -51,7 +51,7 @@ def _measure(path: Path, out: Path) -> dict[str, float]:
     from grader.bank import load_bank
     from grader.grading import Grader, GradingOptions
     from grader.report import write_reports
-    from grader.sandbox import Limits
+    from grader.sandbox.confinement import Limits
 
     bank = load_bank(ROOT)
     options = GradingOptions(limits=Limits(cpu_seconds=60))

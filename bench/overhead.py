@@ -32,8 +32,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from grader.bank import load_bank  # noqa: E402
 from grader.remote import RunnerSession  # noqa: E402
-from grader.sandbox import Confinement, Limits  # noqa: E402
-from grader.zygote import Zygote  # noqa: E402
+from grader.sandbox.confinement import Confinement, Limits  # noqa: E402
+from grader.sandbox.zygote import Zygote  # noqa: E402
 
 
 def reference_cells() -> list[str]:

@@ -21,7 +21,7 @@ from grader.bank import find_bank_root, load_bank
 from grader.errors import GraderError
 from grader.feedback import Language
 from grader.gradescope import VISIBILITIES
-from grader.sandbox import Limits
+from grader.sandbox.confinement import Limits
 
 if TYPE_CHECKING:
     from grader.grading import GradingOptions

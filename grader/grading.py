@@ -10,6 +10,7 @@ and execution goes on to the next exercise.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import io
 import os
 import time
@@ -19,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from grader import shown
+from grader import messages, shown
 from grader.bank import Bank, Exercise
 from grader.errors import (
     BankError,
@@ -40,9 +41,9 @@ from grader.results import (
     Visibility,
     best_answers,
 )
-from grader.sandbox import Confinement, Limits
+from grader.sandbox.confinement import Confinement, Limits
+from grader.sandbox.zygote import Zygote
 from grader.submission import Submission, load_submission
-from grader.zygote import Zygote
 
 
 @dataclass(frozen=True)
@@ -207,12 +208,16 @@ class _SubmissionRun:
         for exercise in exercises:
             for path, visibility in grader.check_paths(exercise):
                 self._files[path.resolve()] = (exercise.id, visibility)
-        known = set(grader.bank.ids())
+        #: The names each exercise's checks asked the student for.
+        self._used: dict[str, set[str]] = {e.id: set() for e in exercises}
+        known = grader.bank.ids()
         for exercise_id in self._points:
             if exercise_id not in known:
-                self.notices.append(
-                    f"marker names exercise {exercise_id!r}, which is not in the bank"
-                )
+                close = difflib.get_close_matches(exercise_id, known, n=1, cutoff=0.6)
+                unknown = messages.unknown_exercise(exercise_id, close[0] if close else None)
+                self.notices.append(messages.as_notice(unknown))
+        if submission.chunks and not submission.has_markers:
+            self.notices.append(messages.as_notice(messages.no_markers()))
 
     # -- GradingContext ---------------------------------------------------
 
@@ -233,7 +238,9 @@ class _SubmissionRun:
         if self.session.gone is not None:
             raise self.session.gone
         self.session.enter_section(exercise)
-        return StudentNamespace(self.session, exercise, self._trouble_in(exercise))
+        return _RecordingNamespace(
+            self.session, exercise, self._trouble_in(exercise), self._used[exercise]
+        )
 
     def _trouble_in(self, exercise: str) -> str | None:
         """The first cell of the exercise's section that did not run cleanly, in words."""
@@ -290,6 +297,19 @@ class _SubmissionRun:
             for e in self.exercises
         )
 
+    def rebinding_notices(self) -> list[str]:
+        """A notice for each name an exercise's checks used that later code binds again."""
+        if not self.submission.has_markers:
+            return []
+        notices: list[str] = []
+        for exercise, point in self._points.items():
+            used = self._used.get(exercise, set())
+            graded_at = self.submission.chunks[point - 1].cell
+            for name, cell in self.submission.rebound_after(point, used).items():
+                rebound = messages.rebound_later(exercise, name, cell, graded_at)
+                notices.append(messages.as_notice(rebound))
+        return notices
+
     def result(self, runner_status: str, started: float, forked: float) -> SubmissionResult:
         cells, markdown = shown.kept(self.submission, self.cells)
         return SubmissionResult(
@@ -301,7 +321,7 @@ class _SubmissionRun:
             cells=cells,
             markdown=markdown,
             error=self.error(),
-            notices=tuple(self.notices),
+            notices=(*self.notices, *self.rebinding_notices()),
             runner_status=runner_status,
             seconds=time.perf_counter() - started,
             overruns=tuple(self.session.overruns) if self.session is not None else (),
@@ -323,6 +343,22 @@ class _SubmissionRun:
         )
         at = f" during cell {where}" if where is not None else " while its answers were checked"
         return f"{gone}{at}"
+
+
+class _RecordingNamespace(StudentNamespace):
+    """The ``student`` fixture, noting each name a check asks for, so that a later
+    rebinding of one of them can be pointed out to the student."""
+
+    def __init__(
+        self, session: RunnerSession, exercise: str, trouble: str | None, used: set[str]
+    ) -> None:
+        super().__init__(session, exercise, trouble)
+        object.__setattr__(self, "_used", used)
+
+    def __getattr__(self, name: str) -> Any:
+        if not (name.startswith("__") and name.endswith("__")):
+            object.__getattribute__(self, "_used").add(name)
+        return super().__getattr__(name)
 
 
 def _run_pytest(paths: list[str], rootdir: Path, plugin: CheckPlugin) -> int | pytest.ExitCode:

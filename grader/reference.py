@@ -15,8 +15,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from grader import protocol
 from grader.errors import BankError, ProtocolError
+from grader.sandbox import protocol
 
 
 class ReferenceSolution:

@@ -1,7 +1,7 @@
 """The grader's side of a runner: a session that talks to it, and the ``student`` handle.
 
 Runs on the **grader** side of the boundary. Every answer is decoded as data by
-:mod:`grader.protocol`; every time limit is enforced here, whatever the runner
+:mod:`grader.sandbox.protocol`; every time limit is enforced here, whatever the runner
 says. A runner that overruns, closes its socket, or sends anything malformed is
 killed, and every later request fails fast with :class:`~grader.errors.RunnerGone`.
 """
@@ -17,13 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from grader import protocol
-from grader.cgroup import ProcessTreeMeter, RunnerCgroup
 from grader.errors import ProtocolError, RunnerGone, StudentError
 from grader.results import CellRun, CellStatus, Overrun
-from grader.sandbox import Confinement
+from grader.sandbox import protocol
+from grader.sandbox.cgroup import ProcessTreeMeter, RunnerCgroup
+from grader.sandbox.confinement import Confinement
+from grader.sandbox.zygote import RunnerProcess, Zygote, describe_status
 from grader.text import TextBudget, display_text
-from grader.zygote import RunnerProcess, Zygote, describe_status
 
 #: A spawned runner imports TensorFlow before it is ready: room for that on a busy machine.
 _STARTUP_SECONDS = 180.0

@@ -16,8 +16,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from grader.bank import Bank, load_bank
 from grader.grading import Grader, GradingOptions
 from grader.remote import RunnerSession
-from grader.sandbox import Confinement, Limits
-from grader.zygote import Zygote
+from grader.sandbox.confinement import Confinement, Limits
+from grader.sandbox.zygote import Zygote
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

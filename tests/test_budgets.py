@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from grader.bank import Bank
-from grader.cgroup import RunnerCgroup
 from grader.grading import Grader, GradingOptions
 from grader.report import run_problems
 from grader.results import SubmissionResult
-from grader.sandbox import Limits
+from grader.sandbox.cgroup import RunnerCgroup
+from grader.sandbox.confinement import Limits
 
 from .conftest import COURSE_LIMITS, NotebookWriter, cpu_hogs, solution_source
 

@@ -44,7 +44,7 @@ HIDDEN_TEXT = (
 def hostile_submissions(marker: Path, port: int) -> dict[str, str]:
     poison = f"""
 import io, json, os, struct, numpy as np
-import grader.protocol as wire
+import grader.sandbox.protocol as wire
 
 class Payload:
     def __reduce__(self):

@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from grader import protocol
 from grader.errors import ProtocolError
+from grader.sandbox import protocol
 
 
 def roundtrip(message: dict) -> dict:

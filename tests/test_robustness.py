@@ -97,7 +97,7 @@ def test_string_tensors_have_their_own_element_cap(monkeypatch: pytest.MonkeyPat
 #: Student code that rewrites every cell report the runner sends: 2 MiB of stdout with
 #: a lone surrogate and terminal escapes, a traceback and an error type of the same kind.
 FLOOD = r"""
-import grader.protocol as _p
+import grader.sandbox.protocol as _p
 _real = _p.encode_frame
 def _flood(message, **options):
     value = message.get("value")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from grader.remote import RunnerSession, StudentNamespace
-from grader.sandbox import Limits
+from grader.sandbox.confinement import Limits
 
 from .conftest import ROOT, TEST_LIMITS
 
@@ -172,7 +172,9 @@ def test_the_runner_sees_a_whitelist_not_the_machine(runner: Start) -> None:
             "home",
         }
         assert value_of(session, f"os.path.exists({str(ROOT / 'solutions')!r})") is False
-        assert value_of(session, f"os.path.exists({str(ROOT / 'grader' / 'runner.py')!r})")
+        assert value_of(
+            session, f"os.path.exists({str(ROOT / 'grader' / 'sandbox' / 'runner.py')!r})"
+        )
         assert value_of(session, "os.path.exists('/etc/shadow')") is False
         mounts = value_of(session, "open('/proc/self/mountinfo').read()")
         assert isinstance(mounts, str) and "/var/lib" not in mounts

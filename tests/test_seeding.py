@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from grader.remote import RunnerSession, StudentNamespace
-from grader.runner import RANDOM_SEED
+from grader.sandbox.runner import RANDOM_SEED
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from grader.checks import dense_layers, loss_name, optimizer_name, predict
-from grader.runner import _model_as_data
+from grader.sandbox.runner import _model_as_data
 from grader.trusted import MAX_PARAMETERS, RefusedModel, rebuild
 
 keras = pytest.importorskip("keras")

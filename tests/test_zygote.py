@@ -13,8 +13,8 @@ from grader.bank import Bank
 from grader.errors import UnconfinedError
 from grader.grading import Grader, GradingOptions
 from grader.remote import RunnerSession, StudentNamespace
-from grader.sandbox import Confinement
-from grader.zygote import WALL_TIMEOUT_STATUS, Zygote, describe_status
+from grader.sandbox.confinement import Confinement
+from grader.sandbox.zygote import WALL_TIMEOUT_STATUS, Zygote, describe_status
 
 from .conftest import ROOT, TEST_LIMITS
 

@@ -29,9 +29,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.cgroup import descendants
 from grader.errors import ZygoteError
-from grader.sandbox import (
+from grader.sandbox.cgroup import descendants
+from grader.sandbox.confinement import (
     Confinement,
     Limits,
     die_with_parent,
@@ -102,7 +102,7 @@ class Zygote:
             return
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "grader.zygote", str(theirs.fileno())],
+            [sys.executable, "-m", "grader.sandbox.zygote", str(theirs.fileno())],
             pass_fds=[theirs.fileno()],
             env=runner_environment(),
             cwd="/",
@@ -161,7 +161,7 @@ class Zygote:
         it, whatever they did to their signals or sessions; without a namespace each
         descendant is killed by name. The supervisor, ours, then reaps the runner and
         exits, and :meth:`wait` collects it. A control group, where there is one, is
-        emptied by its owner (:class:`grader.cgroup.RunnerCgroup`).
+        emptied by its owner (:class:`grader.sandbox.cgroup.RunnerCgroup`).
         """
         found = descendants(runner.pid)
         for pid in found:
@@ -224,7 +224,7 @@ class Zygote:
             [
                 sys.executable,
                 "-m",
-                "grader.zygote",
+                "grader.sandbox.zygote",
                 "--spawn",
                 str(theirs.fileno()),
                 json.dumps(_confinement_to_json(confinement)),
@@ -243,7 +243,7 @@ def runner_environment() -> dict[str, str]:
     """The environment a zygote starts with: the grader's own variables are not passed on."""
     env = {name: os.environ[name] for name in _ENVIRONMENT_PASSED_ON if name in os.environ}
     env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     env["TF_CPP_MIN_LOG_LEVEL"] = "3"
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["MPLBACKEND"] = "Agg"
@@ -279,7 +279,7 @@ def _confinement_from_json(data: dict[str, Any]) -> Confinement:
 
 
 def _serve(control: socket.socket) -> None:
-    from grader import runner
+    from grader.sandbox import runner
 
     try:
         runner.prepare()
@@ -341,7 +341,7 @@ def _supervise(runner_fd: int, confinement: Confinement) -> None:
     entered, missing = enter_namespaces()
     pid = os.fork()
     if pid == 0:
-        from grader import runner
+        from grader.sandbox import runner
 
         die_with_parent()
         # The runner joins its group itself, before any student code: the supervisor
@@ -395,7 +395,7 @@ def _end_orphans(within: float = 2.0) -> None:
 
 
 def _spawned_runner(fd: int, confinement_json: str, index: int) -> None:
-    from grader import runner
+    from grader.sandbox import runner
 
     die_with_parent()
     confinement = _confinement_from_json(json.loads(confinement_json))

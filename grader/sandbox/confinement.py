@@ -332,6 +332,8 @@ _ETC = (
     "mime.types",
     "alternatives",
 )
+#: The grader's own package: the runner imports its modules from there.
+_GRADER_PACKAGE = Path(__file__).resolve().parent.parent
 _SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 #: Read by NumPy, OpenBLAS and TensorFlow to size their thread pools.
 _SYS = ("/sys/devices/system/cpu",)
@@ -345,8 +347,6 @@ def visible_paths(hidden: tuple[str, ...] = ()) -> list[str]:
     An import path that holds a hidden folder (the bank's root on ``sys.path``, say, or
     ``/``) is left out: only the grader's package of it is visible.
     """
-    import grader
-
     candidates = [
         *(p for p in _SYSTEM if not Path(p).is_symlink()),
         *(f"/etc/{name}" for name in _ETC),
@@ -355,7 +355,7 @@ def visible_paths(hidden: tuple[str, ...] = ()) -> list[str]:
         sys.base_prefix,
         sys.exec_prefix,
         *(p for p in sys.path if p),
-        str(Path(grader.__file__).parent),
+        str(_GRADER_PACKAGE),
     ]
     found = set()
     for candidate in candidates:

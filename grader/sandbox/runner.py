@@ -3,7 +3,7 @@
 Everything in this module runs on the **untrusted** side of the boundary. Once
 the first cell has run, student code may have replaced any of it, so nothing the
 runner says is believed by the grader: the grader decodes every answer as data
-(:mod:`grader.protocol`) and enforces every time limit from its own side.
+(:mod:`grader.sandbox.protocol`) and enforces every time limit from its own side.
 
 The runner executes cells with IPython's ``InteractiveShell`` (magics, ``!``
 commands, a failing cell does not stop later ones), then answers the grader's
@@ -24,9 +24,10 @@ from functools import partial
 from types import FrameType
 from typing import Any
 
-from grader import protocol, sandbox
 from grader.errors import ProtocolError
-from grader.sandbox import Confinement, confine
+from grader.sandbox import protocol
+from grader.sandbox.confinement import Confinement, confine
+from grader.sandbox.confinement import prepare as prepare_confinement
 
 _shell: Any = None
 _MAX_REPR = 500
@@ -47,7 +48,7 @@ class CellTimeout(KeyboardInterrupt):
 def prepare() -> None:
     """Import what every runner needs and build the shell once, before any fork (in the zygote)."""
     global _shell
-    sandbox.prepare()
+    prepare_confinement()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("MPLBACKEND", "Agg")
     import keras  # noqa: F401

@@ -1,0 +1,73 @@
+"""The tree keeps its layers: the untrusted side imports nothing of the grading side, and
+no view imports the runner."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "grader"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+
+
+def imports_of(name: str) -> set[str]:
+    """The grader modules ``name`` imports, at the top or inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(MODULES[name].read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            targets = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        found.update(target for target in targets if target in MODULES)
+    return found
+
+
+def reachable(name: str) -> set[str]:
+    seen, todo = set(), [name]
+    while todo:
+        for target in imports_of(todo.pop()) - seen:
+            seen.add(target)
+            todo.append(target)
+    return seen
+
+
+SANDBOX = sorted(name for name in MODULES if name.startswith("grader.sandbox"))
+VIEWS = ["grader.report", "grader.exports", "grader.junit", "grader.terminal"]
+
+
+#: What the untrusted side may share with the rest: errors, text cleaning and the
+#: bilingual message type, which import nothing else of the grader.
+SHARED = {"grader.errors", "grader.text", "grader.feedback"}
+
+
+@pytest.mark.parametrize("module", SANDBOX)
+def test_the_untrusted_side_imports_nothing_of_the_grading_side(module: str) -> None:
+    outside = {m for m in imports_of(module) if not m.startswith("grader.sandbox")}
+    assert outside <= SHARED, f"{module} imports {sorted(outside)}"
+
+
+@pytest.mark.parametrize("module", sorted(SHARED))
+def test_what_the_untrusted_side_shares_imports_nothing_else(module: str) -> None:
+    assert imports_of(module) <= SHARED
+
+
+@pytest.mark.parametrize("module", [v for v in VIEWS if v in MODULES])
+def test_no_view_imports_the_runner_or_the_zygote(module: str) -> None:
+    reached = reachable(module)
+    assert not reached & {"grader.sandbox.runner", "grader.sandbox.zygote"}, sorted(reached)
+
+
+def test_the_walk_sees_the_imports_it_checks() -> None:
+    assert "grader.sandbox.protocol" in imports_of("grader.sandbox.runner")
+    assert "grader.sandbox.zygote" in reachable("grader.grading")
