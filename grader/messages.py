@@ -180,3 +180,84 @@ def conflicting_submissions(student: str, names: list[str]) -> Message:
         en=f"{student} handed in more than one submission ({listed}), so none was graded. "
         "Keep one and resubmit.",
     )
+
+
+#: Joins a notice's Korean and English, as the bilingual errors of :mod:`grader.errors` do;
+#: a result's notices are plain strings, so each view picks its language back out.
+NOTICE_JOIN = " / "
+
+
+def as_notice(message: Message) -> str:
+    """The message as a result's notice: Korean, then English."""
+    return f"{message.ko}{NOTICE_JOIN}{message.en}"
+
+
+def notice_parts(notice: str) -> Message:
+    """A notice's Korean and English; a notice in one language only is both."""
+    korean, join, english = notice.partition(NOTICE_JOIN)
+    if not join or not _has_hangul(korean) or _has_hangul(english):
+        return Message(ko=notice, en=notice)
+    return Message(ko=korean, en=english)
+
+
+def _has_hangul(text: str) -> bool:
+    return any("\uac00" <= character <= "\ud7a3" for character in text)
+
+
+_HOW_TO_MARK = Message(
+    ko="각 답의 첫 줄에 `# EXERCISE: <문제 id>` 줄을 넣고(예: `# EXERCISE: one_hot`), 답이 "
+    "끝나는 곳에 `# END EXERCISE` 줄을 넣으세요.",
+    en="Put a line `# EXERCISE: <exercise id>` first in each answer (for example "
+    "`# EXERCISE: one_hot`) and a line `# END EXERCISE` where the answer ends.",
+)
+
+
+def no_markers() -> Message:
+    """The submission marks no answer, so every exercise is graded on its last names."""
+    return Message(
+        ko="이 파일에는 `# EXERCISE:` 줄이 하나도 없어서, 모든 문제를 파일 끝까지 실행한 "
+        "뒤의 이름으로 채점했습니다. 그래서 답과 관계없는 변수(예: 그래프를 그리려고 만든 `y`)가 "
+        f"답으로 채점되었을 수 있습니다. {_HOW_TO_MARK.ko}",
+        en="This file has no `# EXERCISE:` line, so every exercise was graded on the names "
+        "left after running the whole file; a variable unrelated to an answer (a `y` made "
+        f"for a plot, say) may have been graded as one. {_HOW_TO_MARK.en}",
+    )
+
+
+def unknown_exercise(exercise: str, suggestion: str | None) -> Message:
+    """A marker names an exercise the bank does not have, with the likeliest one meant."""
+    marker = f"`# EXERCISE: {exercise}`"
+    if suggestion is not None:
+        return Message(
+            ko=f"{particle(marker, '이/가')} 가리키는 '{exercise}' 문제는 없습니다. "
+            f"`{suggestion}` 문제를 뜻했나요? 그렇다면 "
+            f"{particle(f'`# EXERCISE: {suggestion}`', '으로/로')} 고치세요.",
+            en=f"{marker} names no exercise '{exercise}'. Did you mean `{suggestion}`? "
+            f"If so, write `# EXERCISE: {suggestion}`.",
+        )
+    return Message(
+        ko=f"{particle(marker, '이/가')} 가리키는 '{exercise}' 문제는 없습니다. 문제 id는 "
+        "문제 설명의 `# EXERCISE:` 줄에 있는 그대로 쓰세요.",
+        en=f"{marker} names no exercise '{exercise}'. Write the exercise id exactly as the "
+        "statement's `# EXERCISE:` line does.",
+    )
+
+
+def rebound_later(exercise: str, name: str, cell: int, graded_at: int) -> Message:
+    """A name an exercise's checks used is bound again after the exercise ends."""
+    code = f"`{name}`"
+    return Message(
+        ko=f"{particle(code, '이/가')} '{exercise}' 문제가 끝난 뒤 셀 {cell}에서 다시 "
+        f"정의됩니다. 이 문제는 셀 {graded_at}까지 실행했을 때의 {particle(code, '으로/로')} "
+        "채점했고, 그 뒤의 정의는 채점에 쓰지 않았습니다.",
+        en=f"`{name}` is defined again in cell {cell}, after exercise '{exercise}' ends. The "
+        f"exercise was graded with `{name}` as it stood after cell {graded_at}; the later "
+        "definition was not used.",
+    )
+
+
+def not_graded_unreadable() -> Message:
+    """A check's line when the whole submission could not be read (said once, above)."""
+    return Message(
+        ko="파일을 읽지 못해 채점하지 않았습니다.", en="Not graded: the file could not be read."
+    )

@@ -1,9 +1,13 @@
 """A student's submission, read from a notebook or a module and split into exercise sections.
 
 A line ``# EXERCISE: <id>`` starts the answer to exercise ``<id>``, in a notebook
-cell or in a module; everything up to the next marker belongs to it. Code before
-the first marker is a preamble that every exercise may use. Reading a file
-executes nothing.
+cell or in a module. The section ends at the first of: the next marker, a line
+``# END EXERCISE``, and, in a notebook, a markdown heading of the same level as the
+last heading above the marker, or a higher one (any heading, when no heading is above
+the marker). Code after a section's end belongs to no exercise: it runs, but after
+the exercise has been graded, so a name it rebinds does not change that exercise's
+grade. Code before the first marker is a preamble that every exercise may use.
+Reading a file executes nothing.
 
 A submission is at most :data:`MAX_FILE_BYTES` long, with at most :data:`MAX_SECTIONS`
 markers, :data:`MAX_CODE_CELLS` code cells and :data:`MAX_CELLS` cells in all; past any
@@ -24,6 +28,10 @@ from grader.errors import RefusedFile, SubmissionError
 from grader.untrusted_files import read_regular, regular_files_below
 
 MARKER = re.compile(r"^#\s*EXERCISE:\s*(?P<id>[A-Za-z0-9_.\-]+)\s*$")
+#: ``# END EXERCISE``, optionally naming the exercise it ends (``# END EXERCISE: one_hot``).
+END_MARKER = re.compile(r"^#\s*END\s+EXERCISE\b(?::\s*[A-Za-z0-9_.\-]+)?\s*$", re.IGNORECASE)
+_HEADING = re.compile(r"^ {0,3}(?P<hashes>#{1,6})(?:[ \t]|$)")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 #: A submission with more ``# EXERCISE:`` sections, notebook code cells or notebook cells
 #: in all than these is not run: the student gets one message saying why. Grading and
@@ -78,6 +86,47 @@ class Submission:
                 points[chunk.exercise] = index + 1
         return points
 
+    def rebound_after(self, point: int, names: set[str]) -> dict[str, int]:
+        """Of ``names``, those that a chunk after the first ``point`` binds again, each
+        with the first cell that does (read, not run: a name bound only in a branch
+        counts, one bound through ``globals()`` or ``exec`` does not)."""
+        found: dict[str, int] = {}
+        for chunk in self.chunks[point:]:
+            for name in sorted(bound_names(chunk.source) & (names - found.keys())):
+                found[name] = chunk.cell
+        return found
+
+
+def bound_names(source: str) -> set[str]:
+    """The names code binds in the namespace it runs in (not inside its functions or
+    classes); code that does not parse, even with its magics and ``!`` lines left out,
+    binds none."""
+    import ast
+
+    kept = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
+    try:
+        tree = ast.parse("\n".join(kept))
+    except (SyntaxError, ValueError):
+        return set()
+    names: set[str] = set()
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+            pending.extend(node.decorator_list)
+            continue
+        if isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp):
+            continue
+        if isinstance(node, ast.GeneratorExp):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).partition(".")[0])
+        pending.extend(ast.iter_child_nodes(node))
+    return names
+
 
 def load_submission(
     path: Path, student: str | None = None, *, within: Path | None = None
@@ -116,22 +165,47 @@ def load_submission(
 
 
 def split_source(source: str, cell: int) -> list[Chunk]:
-    """Split one cell's or module's source at marker lines."""
+    """Split one cell's or module's source at marker and end lines."""
+    return _split(source, cell, None)[0]
+
+
+def _split(source: str, cell: int, exercise: str | None) -> tuple[list[Chunk], str | None]:
+    """Split ``source``, which starts inside ``exercise``'s section (or in none); give its
+    chunks and the section that is still open at its end."""
     chunks: list[Chunk] = []
     lines: list[str] = []
-    exercise: str | None = None
     first_line = 1
+    opened = False
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
-        match = MARKER.match(line.rstrip("\r\n"))
+        bare = line.rstrip("\r\n")
+        match = MARKER.match(bare)
         if match:
             if "".join(lines).strip():
                 chunks.append(Chunk(cell, exercise, "".join(lines), first_line))
-            exercise, lines, first_line = match["id"], [line], number
+            exercise, lines, first_line, opened = match["id"], [line], number, True
+        elif exercise is not None and END_MARKER.match(bare):
+            # The end line stays with the code it ends, so the section reads as written.
+            lines.append(line)
+            chunks.append(Chunk(cell, exercise, "".join(lines), first_line))
+            exercise, lines, first_line, opened = None, [], number + 1, False
         else:
             lines.append(line)
-    if "".join(lines).strip() or exercise is not None:
+    if "".join(lines).strip() or opened:
         chunks.append(Chunk(cell, exercise, "".join(lines), first_line))
-    return chunks
+    return chunks, exercise
+
+
+def heading_levels(markdown: str) -> list[int]:
+    """The levels of a markdown cell's ATX headings (``#`` is 1), in order; a line in a
+    fenced code block is not a heading."""
+    levels: list[int] = []
+    fenced = False
+    for line in markdown.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and (heading := _HEADING.match(line)):
+            levels.append(len(heading["hashes"]))
+    return levels
 
 
 def _notebook_chunks(text: str, path: Path) -> tuple[dict[str, Any], tuple[Chunk, ...]]:
@@ -158,24 +232,39 @@ def _notebook_chunks(text: str, path: Path) -> tuple[dict[str, Any], tuple[Chunk
     _within_cap(path, len(code_cells), MAX_CODE_CELLS, "code cells")
     chunks: list[Chunk] = []
     exercise: str | None = None
+    # The level of the last heading seen, and of the one above the open section's marker.
+    last_heading: int | None = None
+    section_heading: int | None = None
     for number, cell in enumerate(notebook.get("cells", []), start=1):
-        if cell.get("cell_type") != "code":
-            continue
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
-        for piece in split_source(source, cell=number):
-            exercise = piece.exercise if piece.exercise is not None else exercise
-            chunks.append(Chunk(piece.cell, exercise, piece.source, piece.first_line))
+        if cell.get("cell_type") == "markdown":
+            for level in heading_levels(source):
+                if exercise is not None and (section_heading is None or level <= section_heading):
+                    exercise = None
+                last_heading = level
+            continue
+        if cell.get("cell_type") != "code":
+            continue
+        pieces, still_open = _split(source, number, exercise)
+        for piece in pieces:
+            if _starts_section(piece):
+                section_heading = last_heading
+            chunks.append(piece)
+        exercise = still_open
     return dict(notebook), tuple(chunks)
 
 
-def _sections(chunks: tuple[Chunk, ...]) -> int:
-    """How many marker lines start a section (each marker starts a chunk of its own)."""
-    return sum(
-        1
-        for chunk in chunks
-        if chunk.exercise is not None and MARKER.match(chunk.source.partition("\n")[0].rstrip())
+def _starts_section(chunk: Chunk) -> bool:
+    """Whether the chunk begins with a marker line (each marker starts a chunk of its own)."""
+    return chunk.exercise is not None and bool(
+        MARKER.match(chunk.source.partition("\n")[0].rstrip())
     )
+
+
+def _sections(chunks: tuple[Chunk, ...]) -> int:
+    """How many marker lines start a section."""
+    return sum(1 for chunk in chunks if _starts_section(chunk))
 
 
 #: What is counted, in Korean (with its particle) and English, and how to come under it.

@@ -167,3 +167,54 @@ def test_grading_is_reproducible(grader: Grader, write_notebook: NotebookWriter)
     assert [c.message for e in first.exercises for c in e.checks] == [
         c.message for e in second.exercises for c in e.checks
     ]
+
+
+def test_a_later_lesson_that_rebinds_a_checked_name_leaves_the_exercise_graded_at_its_end(
+    grader: Grader, bank: Bank, write_notebook: NotebookWriter
+) -> None:
+    lesson = "from tensorflow import keras\nmodel = keras.Sequential([keras.layers.Dense(1)])"
+    right = grader.grade_file(
+        write_notebook(
+            "textbook.ipynb",
+            ("md", "## 3.5 A linear classifier"),
+            solution_source(bank, "linear_classifier"),
+            ("md", "## 3.6 Keras models"),
+            lesson,
+        )
+    )
+    assert outcomes(right, "linear_classifier") == {"passed"}
+    told = [n for n in right.notices if "`model`" in n]
+    assert len(told) == 1 and "셀 4" in told[0] and "cell 4" in told[0]
+    assert "after cell 2" in told[0]
+
+    unanswered = starter_source(bank, "linear_classifier")
+    done_later = solution_source(bank, "linear_classifier").replace("# EXERCISE:", "# was:")
+    wrong = grader.grade_file(
+        write_notebook(
+            "later.ipynb",
+            ("md", "## 3.5"),
+            unanswered,
+            ("md", "## 3.6"),
+            done_later,
+        )
+    )
+    assert "passed" not in outcomes(wrong, "linear_classifier")
+
+
+def test_a_submission_without_markers_is_told_so_once(
+    grader: Grader, bank: Bank, write_notebook: NotebookWriter
+) -> None:
+    plain = solution_source(bank, "one_hot").replace("# EXERCISE: one_hot", "")
+    result = grader.grade_file(write_notebook("plain.ipynb", plain, "y = 1"))
+    told = [n for n in result.notices if "`# EXERCISE:`" in n]
+    assert len(told) == 1
+    assert "# END EXERCISE" in told[0] and "줄이 하나도 없어서" in told[0]
+
+
+def test_an_unknown_exercise_id_is_answered_with_the_one_meant(
+    grader: Grader, write_notebook: NotebookWriter
+) -> None:
+    result = grader.grade_file(write_notebook("typo.ipynb", "# EXERCISE: tensor\nx = 1"))
+    assert any(
+        "`tensors` 문제를 뜻했나요?" in n and "Did you mean `tensors`?" in n for n in result.notices
+    )

@@ -260,3 +260,73 @@ def test_a_file_past_the_section_cap_is_not_run_and_its_page_says_why(
     assert write_reports([result], bank, tmp_path / "out") == {}
     page = (tmp_path / "out" / "students" / "kim.html").read_text()
     assert page.count(f"한 제출물은 {MAX_SECTIONS}개까지만") >= 1 and "not run" in page
+
+
+def test_an_end_line_ends_the_section_and_later_code_belongs_to_no_exercise(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "kim.py"
+    path.write_text("# EXERCISE: a\nx = 1\n# END EXERCISE\nx = 2\n# EXERCISE: b\ny = 1\n")
+    submission = load_submission(path)
+    assert [(c.exercise, c.source) for c in submission.chunks] == [
+        ("a", "# EXERCISE: a\nx = 1\n# END EXERCISE\n"),
+        (None, "x = 2\n"),
+        ("b", "# EXERCISE: b\ny = 1\n"),
+    ]
+    assert submission.grading_points() == {"a": 1, "b": 3}
+
+
+def test_an_end_line_in_a_cell_ends_the_section_for_the_later_cells(
+    write_notebook: NotebookWriter,
+) -> None:
+    path = write_notebook("lee.ipynb", "# EXERCISE: a\nx = 1\n# END EXERCISE: a\nprint(x)", "x = 2")
+    submission = load_submission(path)
+    assert [(c.exercise, c.cell) for c in submission.chunks] == [("a", 1), (None, 1), (None, 2)]
+    assert submission.grading_points() == {"a": 1}
+
+
+def test_a_heading_of_the_markers_level_ends_its_section_and_a_deeper_one_does_not(
+    write_notebook: NotebookWriter,
+) -> None:
+    path = write_notebook(
+        "textbook.ipynb",
+        ("md", "# Chapter 3\n## 3.5 A linear classifier"),
+        "# EXERCISE: linear_classifier\nW = 1",
+        ("md", "### Training it\nA few steps.\n```\n# not a heading\n```"),
+        "W = W + 1",
+        ("md", "## 3.6 Keras models"),
+        "model = 'Sequential'",
+        ("md", "# Chapter 4"),
+        "z = 0",
+    )
+    submission = load_submission(path)
+    assert [(c.exercise, c.cell) for c in submission.chunks] == [
+        ("linear_classifier", 2),
+        ("linear_classifier", 4),
+        (None, 6),
+        (None, 8),
+    ]
+    assert submission.grading_points() == {"linear_classifier": 2}
+
+
+def test_without_a_heading_above_the_marker_any_heading_ends_the_section(
+    write_notebook: NotebookWriter,
+) -> None:
+    path = write_notebook("kim.ipynb", "# EXERCISE: a\nx = 1", ("md", "#### notes"), "x = 2")
+    assert [c.exercise for c in load_submission(path).chunks] == ["a", None]
+
+
+def test_later_code_that_binds_a_checked_name_is_found_with_its_cell(
+    write_notebook: NotebookWriter,
+) -> None:
+    path = write_notebook(
+        "textbook.ipynb",
+        "# EXERCISE: linear_classifier\ndef model(x):\n    return x",
+        ("md", "# Keras"),
+        "%matplotlib inline\nimport numpy as np\nfor step in range(3):\n    pass",
+        "from tensorflow import keras\nmodel = keras.Sequential()\ndef f():\n    W = 0",
+        "[W for W in range(3)]\nmodel = None",
+    )
+    submission = load_submission(path)
+    found = submission.rebound_after(1, {"model", "W", "step", "np", "training_step"})
+    assert found == {"model": 4, "step": 3, "np": 3}
