@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -24,22 +25,19 @@ from grader.gradescope import VISIBILITIES
 from grader.sandbox.confinement import Limits
 
 if TYPE_CHECKING:
+    import grader.results
     from grader.grading import GradingOptions
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="grader", description=__doc__)
-    parser.add_argument(
-        "--bank",
-        type=Path,
-        help="the course folder holding exercises/ "
-        "(default: the nearest one at or above the current folder)",
-    )
+    _add_bank(parser, default=None)
     commands = parser.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser("check", help="run the public checks on your work")
     check.add_argument("file", type=Path, help="your notebook (.ipynb) or module (.py)")
     check.add_argument("--lang", choices=["ko", "en"], default="ko")
+    check.add_argument("--exercise", metavar="ID", help="check this exercise only (e.g. one_hot)")
     _add_budget(check)
 
     batch = commands.add_parser("batch", help="grade a whole class folder")
@@ -64,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         "--grader-package",
         default=f"tf-grader=={grader.__version__}",
         help="what the autograding workflow pip-installs when no instructor bank is "
-        "checked out (default: tf-grader==%(default)s)",
+        "checked out (default: %(default)s)",
     )
     _add_ci(commands)
     _add_export(commands)
@@ -73,8 +71,25 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="prove every check of the bank sound")
     validate.add_argument("exercises", nargs="*", help="only these exercise ids")
+    validate.add_argument(
+        "--jobs", type=int, default=1, help="prove exercises in N worker processes (default 1)"
+    )
     _add_budget(validate)
+    for command in commands.choices.values():
+        _add_bank(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _add_bank(parser: argparse.ArgumentParser, default: Any) -> None:
+    """``--bank``, which is taken before the subcommand or after it (``SUPPRESS`` keeps
+    a subcommand that is not given it from blanking the one given before)."""
+    parser.add_argument(
+        "--bank",
+        type=Path,
+        default=default,
+        help="the course folder holding exercises/ "
+        "(default: the nearest one at or above the current folder)",
+    )
 
 
 def _add_ci(commands: Any) -> None:
@@ -242,7 +257,7 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 def _check(args: argparse.Namespace, console: Console) -> int:
     from grader.grading import Grader
-    from grader.terminal import print_check_result
+    from grader.terminal import print_check_result, print_elapsed
 
     if not args.file.is_file():
         raise GraderError(f"{args.file} does not exist; give the path of your notebook or .py file")
@@ -250,14 +265,31 @@ def _check(args: argparse.Namespace, console: Console) -> int:
     bank = load_bank(root, with_solutions=False)
     # A student's own code on the student's own machine: confinement is a courtesy.
     options = _options(args, hidden=False, answered_only=True, trust_submissions=True)
+    if args.exercise is not None:
+        bank.get(args.exercise)
     lang: Language = args.lang
+    started = time.perf_counter()
     with console.status("TensorFlow …"), Grader(bank, options) as grader:
         result = grader.grade_file(args.file)
+    if args.exercise is not None:
+        result = _only_exercise(result, args.exercise)
     print_check_result(console, result, bank, lang)
     for notice in grader.notices:
-        console.print(f"[dim]note: {notice}[/dim]")
+        console.print(f"[dim]note: {escape(notice)}[/dim]")
+    print_elapsed(console, time.perf_counter() - started, lang)
     all_passed = result.error is None and all(c.passed for e in result.exercises for c in e.checks)
     return 0 if all_passed and result.exercises else 1
+
+
+def _only_exercise(
+    result: grader.results.SubmissionResult, exercise: str
+) -> grader.results.SubmissionResult:
+    """The result for one exercise: its checks, and the cells of its section."""
+    return replace(
+        result,
+        exercises=tuple(e for e in result.exercises if e.exercise == exercise),
+        cells=tuple(c for c in result.cells if c.exercise in (exercise, None)),
+    )
 
 
 def _batch(args: argparse.Namespace, console: Console) -> int:
@@ -318,8 +350,10 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 
     from grader.grading import Grader
-    from grader.validate import validate
+    from grader.validate import validate, validate_in_parallel
 
+    if args.jobs < 1:
+        raise GraderError("--jobs must be at least 1")
     bank = load_bank(args.bank or find_bank_root())
     for exercise_id in args.exercises:
         bank.get(exercise_id)
@@ -328,8 +362,14 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
     for column in ("exercise", "variant", "points", "sound", "problem"):
         table.add_column(column, justify="right" if column == "points" else "left")
     unsound = 0
-    with console.status("validating …"), Grader(bank, options) as grader:
-        for verdict in validate(bank, grader, args.exercises or None):
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(console.status("validating …"))
+        if args.jobs > 1:
+            verdicts = validate_in_parallel(bank, options, args.jobs, args.exercises or None)
+        else:
+            grader = stack.enter_context(Grader(bank, options))
+            verdicts = validate(bank, grader, args.exercises or None)
+        for verdict in verdicts:
             unsound += not verdict.sound
             table.add_row(
                 verdict.exercise,
