@@ -6,6 +6,8 @@ the ones the framework adds when it has to speak for a check.
 
 from __future__ import annotations
 
+import re
+
 from grader.feedback import Message
 from grader.korean import particle
 
@@ -19,11 +21,17 @@ def not_answered(exercise: str) -> Message:
     )
 
 
+_IN_CELL = re.compile(r"^cell (?P<cell>\d+): (?P<what>.*)$", re.DOTALL)
+
+
 def missing_name(name: str, exercise: str, trouble: str | None = None) -> Message:
     if trouble is not None:
+        # The grader writes where in English ("cell 3: ..."); the Korean sentence says 셀.
+        in_cell = _IN_CELL.match(trouble)
+        trouble_ko = f"셀 {in_cell['cell']}: {in_cell['what']}" if in_cell else trouble
         return Message(
             ko=f"'{exercise}' 문제에서 {particle(f'`{name}`', '이/가')} 정의되지 않았습니다. "
-            f"이 문제의 셀이 끝까지 실행되지 못했습니다 ({trouble}). 그 셀을 먼저 고치세요.",
+            f"이 문제의 셀이 끝까지 실행되지 못했습니다 ({trouble_ko}). 그 셀을 먼저 고치세요.",
             en=f"Exercise '{exercise}': `{name}` is not defined, because a cell of this exercise "
             f"did not finish ({trouble}). Fix that cell first.",
         )

@@ -1,4 +1,8 @@
-"""What ``grader check`` prints: a readable, coloured account of one submission's checks."""
+"""What ``grader check`` prints: a readable, coloured account of one submission's checks.
+
+Everything is in the student's language, wrapped by display width (a Hangul syllable
+is two columns) and never cut: a word longer than the line is folded onto the next.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from rich.text import Text
 
 from grader.bank import Bank
 from grader.feedback import Language
-from grader.results import SubmissionResult
+from grader.messages import notice_parts
+from grader.results import CellRun, SubmissionResult
+from grader.text import display_text
 
 _STYLE = {
     "passed": ("✓", "green"),
@@ -22,15 +28,25 @@ _WORDS = {
         "score": "점수",
         "run": "실행 문제",
         "cell": "셀",
+        "error": "오류",
+        "timeout": "시간 초과",
+        "crashed": "실행 중단",
         "none": "채점할 문제가 없습니다. 답 앞에 `# EXERCISE: <문제 id>` 줄을 넣으세요.",
         "all": "모두 통과했습니다!",
+        "unread": "파일을 읽지 못해 검사 {checks}개를 채점하지 않았습니다.",
+        "seconds": "{seconds:.1f}초 걸렸습니다.",
     },
     "en": {
         "score": "Score",
-        "run": "Run problem",
+        "run": "Problem running the file",
         "cell": "cell",
+        "error": "error",
+        "timeout": "timed out",
+        "crashed": "stopped",
         "none": "No exercise to check. Put a line `# EXERCISE: <exercise id>` above each answer.",
         "all": "All checks passed!",
+        "unread": "The file could not be read, so its {checks} checks were not graded.",
+        "seconds": "Took {seconds:.1f} s.",
     },
 }
 
@@ -39,45 +55,68 @@ def print_check_result(
     console: Console, result: SubmissionResult, bank: Bank, lang: Language
 ) -> None:
     words = _WORDS[lang]
-    titles = {e.id: e.title.in_language(lang) for e in bank.exercises}
     if result.error:
-        console.print(Text(f"{words['run']}: {result.error}", style="bold red"))
+        error = notice_parts(result.error).in_language(lang)
+        console.print(Text(f"{words['run']}: {error}", style="bold red", overflow="fold"))
     for notice in result.notices:
-        console.print(Text(notice, style="yellow"))
+        console.print(Text(notice_parts(notice).in_language(lang), style="yellow", overflow="fold"))
     for cell in result.cells:
         if cell.status in ("error", "timeout", "crashed"):
-            detail = f"{cell.ename}: {cell.evalue}".strip(": ")
-            console.print(
-                Text(f"{words['cell']} {cell.cell} [{cell.status}] {detail}", style="red")
-            )
+            console.print(Text(_cell_line(cell, lang), style="red", overflow="fold"))
     if not result.exercises:
-        console.print(words["none"])
+        console.print(Text(words["none"], overflow="fold"))
         return
-    for exercise in result.exercises:
-        table = Table(
-            title=f"{titles.get(exercise.exercise, exercise.exercise)} "
-            f"({exercise.exercise}) — {exercise.points:g} / {exercise.max_points:g}",
-            title_justify="left",
-            show_header=False,
-            expand=True,
-        )
-        table.add_column(width=2)
-        table.add_column(ratio=1)
-        table.add_column(justify="right", width=9)
-        for check in exercise.checks:
-            symbol, style = _STYLE[check.outcome]
-            text = Text(check.title.in_language(lang))
-            if check.message is not None:
-                text.append("\n" + check.message.in_language(lang), style=style)
-            if check.diagnosis:
-                text.append(f"\n[{check.diagnosis}]", style="yellow")
-            table.add_row(Text(symbol, style=style), text, f"{check.points:g}/{check.max_points:g}")
-        console.print(table)
+    checks = [c for e in result.exercises for c in e.checks]
+    if result.error and not result.cells and all(c.outcome == "error" for c in checks):
+        # Nothing ran: one sentence above says why, so each check would only repeat it.
+        console.print(Text(words["unread"].format(checks=len(checks)), overflow="fold"))
+    else:
+        _print_exercises(console, result, bank, lang)
     summary = f"{words['score']}: {result.points:g} / {result.max_points:g}"
-    passed = all(c.passed for e in result.exercises for c in e.checks)
+    passed = all(c.passed for c in checks)
     console.print(
         Text(
             summary + ("  " + words["all"] if passed else ""),
             style="bold green" if passed else "bold",
         )
     )
+
+
+def print_elapsed(console: Console, seconds: float, lang: Language) -> None:
+    """How long the check took, so a slow first run is not mistaken for a hang."""
+    console.print(Text(_WORDS[lang]["seconds"].format(seconds=seconds), style="dim"))
+
+
+def _print_exercises(
+    console: Console, result: SubmissionResult, bank: Bank, lang: Language
+) -> None:
+    titles = {e.id: e.title.in_language(lang) for e in bank.exercises}
+    for exercise in result.exercises:
+        # The title is a line of its own rather than the table's: a table title is cropped.
+        title = titles.get(exercise.exercise, exercise.exercise)
+        console.print(
+            Text(
+                f"{title} ({exercise.exercise}) — {exercise.points:g} / {exercise.max_points:g}",
+                style="bold",
+                overflow="fold",
+            )
+        )
+        table = Table(show_header=False, expand=True)
+        table.add_column(width=2)
+        # Rich's default for a column, "ellipsis", cuts wrapped Korean text at a line end.
+        table.add_column(ratio=1, overflow="fold")
+        table.add_column(justify="right", width=9)
+        for check in exercise.checks:
+            symbol, style = _STYLE[check.outcome]
+            text = Text(check.title.in_language(lang))
+            if check.message is not None:
+                text.append("\n" + check.message.in_language(lang), style=style)
+            table.add_row(Text(symbol, style=style), text, f"{check.points:g}/{check.max_points:g}")
+        console.print(table)
+
+
+def _cell_line(cell: CellRun, lang: Language) -> str:
+    """A failed cell in one line: its number as the notebook counts, what happened, where."""
+    words = _WORDS[lang]
+    detail = display_text(f"{cell.ename}: {cell.evalue}".strip(": "), 600)
+    return f"{words['cell']} {cell.cell} ({words[cell.status]}): {detail}"

@@ -75,3 +75,31 @@ def test_batch_exits_zero_even_when_students_fail(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "1 students: 1 graded" in done.stdout
     assert (tmp_path / "out" / "students" / "kim.html").is_file()
+
+
+def test_check_one_exercise_of_a_course_notebook_with_bank_after_the_command(
+    bank: Bank, write_notebook: NotebookWriter, tmp_path: Path
+) -> None:
+    path = write_notebook(
+        "course.ipynb", solution_source(bank, "one_hot"), starter_source(bank, "conv_output_size")
+    )
+    done = grader(
+        "check",
+        str(path),
+        "--exercise",
+        "one_hot",
+        "--bank",
+        str(ROOT),
+        "--lang",
+        "en",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "one_hot" in done.stdout and "conv_output_size" not in done.stdout
+    assert "Took " in done.stdout and " s." in done.stdout
+
+
+def test_help_shows_the_grader_package_default_once() -> None:
+    done = grader("release", "--help")
+    assert "tf-grader==tf-grader" not in " ".join(done.stdout.split())
+    assert "tf-grader==" in done.stdout
