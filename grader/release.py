@@ -29,6 +29,10 @@ _README = """\
 
 1. 문제마다 `notebooks/<문제>.ipynb` 를 열거나, 모든 문제가 담긴 `course.ipynb` 를 여세요.
 2. `# EXERCISE: <문제>` 줄이 있는 셀에 답을 쓰세요. 이 줄은 지우지 마세요.
+   답은 다음 `# EXERCISE:` 줄, `# END EXERCISE` 줄, 또는 그 문제 제목과 같은 수준이나
+   더 높은 수준의 마크다운 제목(`#`, `##` …)에서 끝납니다. 각 문제는 답이 끝난 시점의
+   이름으로 채점되므로, 그 뒤에 같은 이름(예: `model`)을 다시 써도 점수는 바뀌지 않고,
+   채점 결과가 그 사실을 알려 줍니다.
 3. 이 폴더에서 확인하세요: `grader check notebooks/one_hot.ipynb`
    (영어 피드백은 `--lang en`). 공개 검사만 실행됩니다. 채점에는 숨겨진 검사도 쓰입니다.
 4. 풀 리퀘스트를 열면 `.github/workflows/autograde.yml` 이 바뀐 노트북을 채점합니다.
@@ -38,6 +42,10 @@ _README = """\
 
 1. Open `notebooks/<exercise>.ipynb` for one exercise, or `course.ipynb` for all of them.
 2. Write your answer in the cell with the line `# EXERCISE: <exercise>`; keep that line.
+   An answer ends at the next `# EXERCISE:` line, at a line `# END EXERCISE`, or at a
+   markdown heading of its exercise heading's level or higher (`#`, `##` …). Each
+   exercise is graded on the names as they stood where its answer ends, so reusing a
+   name later (say `model`) does not change its grade; the feedback points it out.
 3. Check your work from this folder: `grader check notebooks/one_hot.ipynb --lang en`.
    Only the public checks run here; grading also uses hidden checks.
 4. A pull request is graded by `.github/workflows/autograde.yml`: the score and the

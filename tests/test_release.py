@@ -206,3 +206,30 @@ def test_the_grade_step_runs_grader_ci_as_the_event_needs(
     )
     called = (temp / "called").read_text().strip()
     assert called == expected.format(temp=temp, workspace=workspace)
+
+
+def test_each_released_exercise_ends_at_the_next_statements_heading(
+    material: Path, tmp_path: Path
+) -> None:
+    from nbformat.v4 import new_code_cell, new_markdown_cell
+
+    from grader.submission import load_submission
+
+    notebook = nbformat.read(material / "course.ipynb", as_version=4)
+    # A student's own note and helper cell below the first starter stay in its section.
+    notebook.cells[2:2] = [new_markdown_cell("### 메모"), new_code_cell("helper = 1")]
+    path = tmp_path / "mine.ipynb"
+    nbformat.write(notebook, path)
+    submission = load_submission(path)
+    starters = [c for c in submission.chunks if c.source.startswith("# EXERCISE:")]
+    assert all(c.exercise == c.source.split()[2] for c in starters)
+    first = starters[0].exercise
+    assert [c.exercise for c in submission.chunks[:2]] == [first, first]
+    assert submission.grading_points()[first] == 2
+
+
+def test_the_released_readme_says_where_an_answer_ends(material: Path) -> None:
+    readme = (material / "README.md").read_text(encoding="utf-8")
+    korean, english = readme.split("## English")
+    assert "# END EXERCISE" in korean and "같은 수준" in korean and "`model`" in korean
+    assert "# END EXERCISE" in english and "heading" in english and "`model`" in english
