@@ -412,6 +412,9 @@ def main(argv: list[str]) -> None:
         _spawned_runner(int(argv[1]), argv[2], int(argv[3]))
         return
     _serve(socket.socket(fileno=int(argv[0])))
+    # The grader has gone: nothing here needs tidying, and tearing down an interpreter
+    # that holds TensorFlow takes seconds the student waits for.
+    os._exit(0)
 
 
 if __name__ == "__main__":
