@@ -269,3 +269,15 @@ def not_graded_unreadable() -> Message:
     return Message(
         ko="파일을 읽지 못해 채점하지 않았습니다.", en="Not graded: the file could not be read."
     )
+
+
+def flag_no_markers() -> Message:
+    """The class page's note on a submission without markers (the student got the long one)."""
+    return Message(
+        ko="`# EXERCISE:` 표시 없음: 파일 끝의 이름으로 채점",
+        en="no `# EXERCISE:` markers: graded on the file's final names",
+    )
+
+
+def flag_unreadable() -> Message:
+    return Message(ko="읽을 수 없는 파일", en="unreadable file")

@@ -105,6 +105,7 @@ def _environment(folder: Path) -> jinja2.Environment:
     env.filters["urlencode"] = lambda text: quote(str(text), errors="backslashreplace")
     env.filters["page_name"] = page_name
     env.filters["strip_ansi"] = _strip_ansi
+    env.filters["notice_parts"] = messages.notice_parts
     env.globals["fmt"] = _fmt
     env.globals["symbols"] = _SYMBOLS
     return env
@@ -323,6 +324,7 @@ def write_reports(
         policy=page_policy(script),
         problems={**(problems or {}), **failed},
         lookalikes=lookalike_names([r.student for r in results]),
+        flags={r.student: row_flags(r) for r in results},
     )
     write_atomically(out / "index.html", index)
     return failed
@@ -553,6 +555,15 @@ def run_problems(result: SubmissionResult) -> list[Message]:
             (messages.submission_unreadable if unread else messages.runner_stopped)(result.error)
         )
     return problems
+
+
+def row_flags(result: SubmissionResult) -> list[Message]:
+    """What the class page says on a student's row about how the file was graded."""
+    if result.error and not result.cells and result.runner_status == "not started":
+        return [messages.flag_unreadable()]
+    if result.cells and all(cell.exercise is None for cell in result.cells):
+        return [messages.flag_no_markers()]
+    return []
 
 
 _OUT_OF_MEMORY = ("MemoryError", "_ArrayMemoryError", "ResourceExhaustedError")

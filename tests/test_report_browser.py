@@ -217,3 +217,47 @@ def test_the_policy_refuses_any_script_a_page_did_not_ship(graded: Path, browser
         assert PWNED not in page.title(), path.name
         assert any("Content Security Policy" in problem for problem in problems), path.name
         page.close()
+
+
+def test_a_file_without_markers_is_flagged_on_its_row_and_told_once_on_its_page(
+    graded: Path, browser: Any
+) -> None:
+    index, _, _ = open_page(browser, graded / "index.html", 1280)
+    flags = index.locator("tr[data-student=mallory] [data-testid=row-flag]")
+    assert flags.count() == 1 and "`# EXERCISE:` 표시 없음" in flags.inner_text()
+    assert index.locator("tr[data-student=kim] [data-testid=row-flag]").count() == 0
+    index.close()
+    page, _, _ = open_page(browser, graded / "students" / "mallory.html", 1280)
+    notices = page.get_by_test_id("notice")
+    assert notices.count() == 1
+    shown = notices.inner_text()
+    assert "줄이 하나도 없어서" in shown and "# END EXERCISE" in shown and "This file" not in shown
+    page.get_by_text("English", exact=True).click()
+    assert "This file has no `# EXERCISE:` line" in notices.inner_text()
+    page.close()
+
+
+def test_the_student_table_comes_right_after_the_headline_numbers(
+    graded: Path, browser: Any
+) -> None:
+    page, _, _ = open_page(browser, graded / "index.html", 1280)
+    headings = page.locator("h2 [lang=ko]").all_inner_texts()
+    assert headings[0] == "학생"
+    page.close()
+
+
+def test_on_a_phone_names_and_exercise_titles_are_not_broken_letter_by_letter(
+    graded: Path, browser: Any
+) -> None:
+    page, _, _ = open_page(browser, graded / "index.html", WIDTHS["phone"])
+    name = page.locator("#students tbody tr td:first-child a").first.bounding_box()
+    assert name is not None and name["height"] < 30, name
+    header = page.locator("#students thead th.exercise-title").first
+    assert "텐서" in header.inner_text()
+    box = header.bounding_box()
+    assert box is not None and box["width"] >= 60 and box["height"] < 90, box
+    # The name column stays in view while the table scrolls sideways under it.
+    page.locator("#students").evaluate("t => t.parentElement.scrollLeft = 400")
+    first = page.locator("#students tbody tr td:first-child").first.bounding_box()
+    assert first is not None and first["x"] < 20, first
+    page.close()
