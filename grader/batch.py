@@ -208,6 +208,9 @@ def _store_all(
     """Store each result as it comes; give how many were stored and whether Ctrl-C
     stopped the grading (the submission being graded then is dropped whole)."""
     done = 0
+    if progress is not None:
+        # The total is known before the first result: a bar need not show "0/?" meanwhile.
+        progress(0, total, "")
     try:
         for result, grader_notices in graded:
             _save(store, result, problems)

@@ -314,7 +314,11 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
         task = progress.add_task("grading", total=None)
 
         def advance(done: int, total: int, student: str) -> None:
-            progress.update(task, completed=done, total=total, description=f"graded {student}")
+            if total == 0:
+                progress.update(task, visible=False)
+                return
+            description = f"graded {student}" if student else "grading"
+            progress.update(task, completed=done, total=total, description=description)
 
         summary = run_batch(
             bank,
@@ -338,8 +342,10 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
         )
     console.print(
         f"{summary.students} students: {summary.graded} graded, {summary.skipped} unchanged "
-        f"(kept) in {time.perf_counter() - started:.1f} s. Reports: {args.out / 'index.html'}"
+        f"(kept) in {time.perf_counter() - started:.1f} s."
     )
+    # A line of its own, never wrapped, so a terminal can open the path as it stands.
+    console.print(f"Reports: {escape(str(args.out / 'index.html'))}", soft_wrap=True)
     if summary.interrupted:
         Console(stderr=True).print(_INTERRUPTED, highlight=False)
         return 130

@@ -141,3 +141,32 @@ def test_a_second_batch_on_the_same_out_refuses(tmp_path: Path) -> None:
     assert "another grader batch (process 4242) is writing to" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (out / "results.sqlite").exists() and not (out / "index.html").exists()
+
+
+@pytest.mark.slow
+def test_at_80_columns_the_report_path_is_one_line_and_a_rerun_shows_no_unknown_total(
+    tmp_path: Path,
+) -> None:
+    class_dir = tmp_path / "class"
+    class_dir.mkdir()
+    (class_dir / "kim.py").write_text("# EXERCISE: conv_output_size\nx = 1\n")
+    out = tmp_path / ("a-long-folder-name-for-the-reports-of-this-class" * 2) / "out"
+    env = {**_environment(), "COLUMNS": "80"}
+
+    def batch() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "grader.cli", "batch", str(class_dir), "--out", str(out)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    first = batch()
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert f"Reports: {out / 'index.html'}" in first.stdout.splitlines()
+    again = batch()
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "0/?" not in again.stdout and "1 unchanged" in again.stdout
+    assert f"Reports: {out / 'index.html'}" in again.stdout.splitlines()
