@@ -218,3 +218,21 @@ def test_an_unknown_exercise_id_is_answered_with_the_one_meant(
     assert any(
         "`tensors` 문제를 뜻했나요?" in n and "Did you mean `tensors`?" in n for n in result.notices
     )
+
+
+def test_colab_set_up_cells_are_answered_politely_and_grading_goes_on(
+    grader: Grader, bank: Bank, write_notebook: NotebookWriter
+) -> None:
+    path = write_notebook(
+        "colab.ipynb",
+        "!pip install -q tf-grader\n%pip install seaborn",
+        "from google.colab import drive\ndrive.mount('/content/drive')\nimport google.colab.files",
+        solution_source(bank, "one_hot"),
+    )
+    result = grader.grade_file(path)
+    assert outcomes(result, "one_hot") == {"passed"}
+    first, second = result.cells[0], result.cells[1]
+    assert first.status == "ok" and second.status == "ok"
+    assert first.stdout.count("패키지를 설치하지 않습니다") == 2
+    assert "not installed when grading" in first.stdout
+    assert second.stdout.count("google.colab") == 2 and "Colab" in second.stdout

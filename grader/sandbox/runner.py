@@ -13,8 +13,11 @@ that is data goes back as data; anything else stays here as a numbered handle.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import io
 import os
+import re
 import signal
 import socket
 import sys
@@ -68,8 +71,71 @@ def prepare() -> None:
         def _showtraceback(self, etype: Any, evalue: Any, stb: list[str]) -> None:
             RunnerShell.last_traceback = list(stb)
 
+        def system(self, cmd: str) -> None:
+            # `!pip install` and `%pip install` would reach for the network the runner
+            # does not have; the packages are fixed, so the answer is a sentence.
+            if _INSTALL.search(cmd):
+                print(_NO_INSTALL)
+                return
+            super().system(cmd)  # type: ignore[no-untyped-call]
+
     _shell = RunnerShell.instance(config=config)
+    sys.meta_path.append(_ColabStandIn())
     _warm_traceback_formatting()
+
+
+_INSTALL = re.compile(r"(^|[\s/])(pip3?|conda|mamba|uv pip|apt(-get)?)\s+install\b")
+_NO_INSTALL = (
+    "채점 환경에서는 패키지를 설치하지 않습니다(네트워크가 없고 패키지가 정해져 있습니다). "
+    "이 줄은 건너뛰었습니다. / Packages are not installed when grading (there is no network, "
+    "and the package set is fixed); this line was skipped."
+)
+_NO_COLAB = (
+    "채점 환경은 Colab이 아니므로 google.colab은 아무 일도 하지 않습니다(드라이브 연결 등). "
+    "/ Grading does not run in Colab: google.colab does nothing here (no drive is mounted)."
+)
+
+
+class _ColabStandIn(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Gives ``google.colab`` (and its ``drive``, ``files`` …) as modules that do nothing,
+    saying so once, so that a Colab notebook's set-up cell does not stop its grading."""
+
+    said = False
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name not in ("google", "google.colab") and not name.startswith("google.colab."):
+            return None
+        if name == "google" and importlib.machinery.PathFinder.find_spec(name) is not None:
+            return None
+        return importlib.machinery.ModuleSpec(name, self, is_package=True)
+
+    def create_module(self, spec: Any) -> Any:
+        return None
+
+    def exec_module(self, module: Any) -> None:
+        module.__path__ = []
+        if module.__name__.startswith("google.colab") and not _ColabStandIn.said:
+            _ColabStandIn.said = True
+            print(_NO_COLAB)
+        module.__getattr__ = _colab_attribute
+
+
+def _colab_attribute(name: str) -> Any:
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return _ColabNothing()
+
+
+class _ColabNothing:
+    """Any function or object of ``google.colab``: callable, and each attribute another."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _ColabNothing()
 
 
 def _warm_traceback_formatting() -> None:
