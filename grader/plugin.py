@@ -20,7 +20,7 @@ import pytest
 from grader import messages
 from grader.errors import RunnerGone, StudentError
 from grader.feedback import CheckFailed, Message, PartialCredit, explain_error
-from grader.remote import MissingName
+from grader.remote import BudgetSpent, MissingName
 from grader.results import CheckOutcome, Outcome, Visibility
 
 HYPOTHESIS_PROFILE = "grader"
@@ -247,6 +247,9 @@ def verdict(
     if isinstance(error, MissingName):
         message = messages.missing_name(error.missing, error.exercise, error.trouble)
         return ("failed", 0.0, *_explained(message, error.trouble or ""))
+    if isinstance(error, BudgetSpent):
+        o = error.overrun
+        return "failed", 0.0, messages.budget_ran_out(o.exercise, o.cell, o.limit, o.seconds), None
     if isinstance(error, StudentError):
         message = messages.student_raised(error.ename, error.evalue)
         return ("failed", 0.0, *_explained(message, f"{error.ename}: {error.evalue}"))

@@ -39,7 +39,12 @@ _TOLERANCE = 0.05
 
 
 class BudgetSpent(StudentError):
-    """The section had no time left, so the request was not sent to the runner."""
+    """The section's time ran out: during the request, or before it, in which case the
+    request was not sent to the runner."""
+
+    def __init__(self, overrun: Overrun) -> None:
+        super().__init__("TimeoutError", overrun.describe())
+        self.overrun = overrun
 
 
 @dataclass(frozen=True)
@@ -306,7 +311,7 @@ class RunnerSession:
                 assert spent is not None
                 if spent.limit.startswith("total"):
                     raise self._kill(spent.describe(), "timeout")
-                raise BudgetSpent("TimeoutError", spent.describe())
+                raise BudgetSpent(spent)
         cpu_before, wall_before = self._meter.cpu_seconds(), time.monotonic()
         try:
             if message is not None:
@@ -339,7 +344,7 @@ class RunnerSession:
             ename, evalue = _text(failure.get("ename")), _text(failure.get("evalue"))
             spent = None if startup else self._spent()
             if spent is not None:
-                ename, evalue = "TimeoutError", spent.describe()
+                raise BudgetSpent(spent)
             raise StudentError(
                 display_text(ename, _MAX_ENAME),
                 display_text(evalue, _MAX_EVALUE),

@@ -124,7 +124,9 @@ def test_a_timed_out_section_is_named_in_its_feedback(
     assert result.cells[0].status == "timeout"
     exercise = result.exercise("conv_output_size")
     assert exercise is not None
-    assert all("timeout" in (c.message.en if c.message else "") for c in exercise.checks)
+    for check in exercise.checks:
+        assert check.message is not None
+        assert "CPU time" in check.message.en and "CPU 시간" in check.message.ko
 
 
 def test_check_mode_grades_only_answered_exercises_with_public_checks(

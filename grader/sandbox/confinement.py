@@ -423,6 +423,12 @@ def _make_dev(libc: ctypes.CDLL, root: bytes) -> None:
         ("stderr", "/proc/self/fd/2"),
     ):
         Path(dev.decode(), name).symlink_to(target_path)
+    # A private pseudo-terminal instance: IPython runs `!` commands on a pty.
+    pts = dev + b"/pts"
+    Path(pts.decode()).mkdir()
+    options = b"newinstance,ptmxmode=0666,mode=0620"
+    _check(libc.mount(b"devpts", pts, b"devpts", _MS_NOSUID | _MS_NOEXEC, options), "/dev/pts")
+    Path(dev.decode(), "ptmx").symlink_to("pts/ptmx")
     shm = dev + b"/shm"
     Path(shm.decode()).mkdir()
     _check(
