@@ -54,7 +54,11 @@ def test_without_fork_runners_are_spawned_and_behave_the_same() -> None:
         assert StudentNamespace(session, "x").x.numpy().tolist() == [1.0, 1.0]
         assert any("spawned" in sentence for sentence in session.missing_protections)
         assert not session.confined
+        assert session.run_cell(2, None, "import os\nhere = os.getcwd()").status == "ok"
+        workdir = StudentNamespace(session, "x").here
+        assert Path(workdir).is_dir() and Path(workdir).name.startswith("grader-runner-")
         assert session.close() == "exited with code 0"
+        assert not Path(workdir).exists()
 
 
 @pytest.mark.slow

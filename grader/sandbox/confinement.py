@@ -76,6 +76,9 @@ class Confinement:
     limits: Limits = field(default_factory=Limits)
     hidden_paths: tuple[str, ...] = ()
     cgroup: tuple[str, ...] = ()
+    #: Without a private /tmp, the working folder its parent made for it and removes
+    #: when it ends.
+    workdir: str = ""
 
 
 @functools.cache
@@ -158,7 +161,7 @@ def confine(confinement: Confinement, runner_index: int, in_namespaces: bool) ->
     else:
         import tempfile
 
-        workdir = Path(tempfile.mkdtemp(prefix="grader-runner-"))
+        workdir = Path(confinement.workdir or tempfile.mkdtemp(prefix="grader-runner-"))
     if os.geteuid() == 0:
         uid = _RUNNER_UID_BASE + runner_index
         os.chown(workdir, uid, uid)

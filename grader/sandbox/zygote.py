@@ -19,13 +19,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,7 @@ class Zygote:
         self._process: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
         self._spawned: dict[int, subprocess.Popen[bytes]] = {}
+        self._workdirs: dict[int, str] = {}
         self._next_index = 0
         self._ready = False
 
@@ -148,6 +150,8 @@ class Zygote:
             except subprocess.TimeoutExpired:
                 process.kill()
                 return _status_of_popen(process.wait())
+            finally:
+                shutil.rmtree(self._workdirs.pop(runner.pid), ignore_errors=True)
         reply = self._request(
             {"op": "wait", "pid": runner.pid, "timeout": timeout}, timeout=timeout + 10
         )
@@ -176,7 +180,11 @@ class Zygote:
     def close(self) -> None:
         for process in self._spawned.values():
             process.kill()
+            process.wait()
         self._spawned.clear()
+        for folder in self._workdirs.values():
+            shutil.rmtree(folder, ignore_errors=True)
+        self._workdirs.clear()
         if self._control is not None:
             self._control.close()
             self._control = None
@@ -220,6 +228,7 @@ class Zygote:
     def _spawn_runner(
         self, ours: socket.socket, theirs: socket.socket, confinement: Confinement
     ) -> RunnerProcess:
+        confinement = replace(confinement, workdir=tempfile.mkdtemp(prefix="grader-runner-"))
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -236,6 +245,7 @@ class Zygote:
             stdin=subprocess.DEVNULL,
         )
         self._spawned[process.pid] = process
+        self._workdirs[process.pid] = confinement.workdir
         return RunnerProcess(process.pid, ours)
 
 
@@ -265,12 +275,16 @@ def _confinement_to_json(confinement: Confinement) -> dict[str, Any]:
         "limits": asdict(confinement.limits),
         "hidden_paths": list(confinement.hidden_paths),
         "cgroup": list(confinement.cgroup),
+        "workdir": confinement.workdir,
     }
 
 
 def _confinement_from_json(data: dict[str, Any]) -> Confinement:
     return Confinement(
-        Limits(**data["limits"]), tuple(data["hidden_paths"]), tuple(data.get("cgroup", ()))
+        Limits(**data["limits"]),
+        tuple(data["hidden_paths"]),
+        tuple(data.get("cgroup", ())),
+        str(data.get("workdir", "")),
     )
 
 
@@ -339,6 +353,10 @@ def _supervise(runner_fd: int, confinement: Confinement) -> None:
     index = os.getpid()
     reap_orphans()
     entered, missing = enter_namespaces()
+    if not entered:
+        # No private /tmp: the runner's folder is made here, so that it goes with it.
+        scratch = tempfile.mkdtemp(prefix="grader-runner-")
+        confinement = replace(confinement, workdir=scratch)
     pid = os.fork()
     if pid == 0:
         from grader.sandbox import runner
@@ -354,7 +372,10 @@ def _supervise(runner_fd: int, confinement: Confinement) -> None:
             os._exit(0)
     os.close(runner_fd)
     wall = confinement.limits.total_wall_seconds + _SUPERVISOR_GRACE_SECONDS
-    os._exit(_wait_for_runner(pid, wall, entered))
+    status = _wait_for_runner(pid, wall, entered)
+    if confinement.workdir:
+        shutil.rmtree(confinement.workdir, ignore_errors=True)
+    os._exit(status)
 
 
 def _wait_for_runner(pid: int, wall_seconds: float, in_namespace: bool) -> int:
