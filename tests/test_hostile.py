@@ -86,6 +86,7 @@ wire.encode_frame = poisoned
         f"found = glob.glob({str(ROOT)!r} + '/**/*.py', recursive=True)\n"
         "found += glob.glob('/proc/*/cwd/**/solution.py', recursive=True)\n"
         "found += glob.glob('/tmp/**/solution.py', recursive=True)\n"
+        "found = [p for p in found if os.path.basename(p).startswith(('solution', 'test_'))]\n"
         "for path in found:\n    print(open(path).read())\n    exec(open(path).read())\n"
         "print('FOUND', found)",
         "writeout": CONV + "import glob, sqlite3\n"
@@ -216,7 +217,11 @@ def test_a_hostile_submission_gains_nothing(batch: HostileBatch, student: str) -
 def test_nothing_hidden_or_secret_appears_in_any_output(batch: HostileBatch) -> None:
     text = all_output(batch.out)
     assert SECRET not in text
-    for hidden in HIDDEN_TEXT:
+    # Alice hands in the reference answers: her own cells, stored and shown, are no leak.
+    handed_in = all_output(batch.out.parent / "class")
+    leaks = [hidden for hidden in HIDDEN_TEXT if hidden not in handed_in]
+    assert leaks, "the batch must have hidden text that no submission contains"
+    for hidden in leaks:
         assert hidden not in text, hidden
     assert "FOUND []" in batch.results["search"].cells[0].stdout
 
@@ -301,7 +306,7 @@ def test_writing_to_the_results_changes_nothing(batch: HostileBatch) -> None:
         ("notjson", "invalid JSON"),
         ("empty", "empty"),
         ("latin1", "not UTF-8"),
-        ("huge", "the limit is"),
+        ("huge", "at most 4000"),
     ],
 )
 def test_malformed_files_are_reported_clearly(
