@@ -77,8 +77,26 @@ def base() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="tf-grader-unprivileged-", dir="/tmp"))
     folder.chmod(0o755)
     shutil.chown(folder, USER)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
+    opened = open_the_way(ROOT, Path(sysconfig.get_paths()["purelib"]))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        for path, mode in opened:
+            path.chmod(mode)
+
+
+def open_the_way(*paths: Path) -> list[tuple[Path, int]]:
+    """Let others traverse the folders above ``paths`` (a checkout in /root, say); give
+    each changed folder with its old mode, to put back."""
+    changed = []
+    for path in paths:
+        for folder in path.resolve().parents:
+            mode = folder.stat().st_mode & 0o7777
+            if not mode & 0o001 and folder not in [c for c, _ in changed]:
+                folder.chmod(mode | 0o001)
+                changed.append((folder, mode))
+    return changed
 
 
 @pytest.fixture(scope="module")
