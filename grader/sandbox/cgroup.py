@@ -16,6 +16,7 @@ the runner's processes through ``/proc`` instead (:class:`ProcessTreeMeter`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import os
 import signal
@@ -39,6 +40,28 @@ def _own_group(hierarchy: str) -> str | None:
         if (hierarchy == "" and names == "") or hierarchy in names.split(","):
             return path
     return None
+
+
+@functools.cache
+def _sweep(base: Path) -> None:
+    """Remove the empty groups a grader that was killed left below ``base`` (once per base
+    and process: its name carries its pid, which is gone)."""
+    for folder in base.glob("tf-grader-*-*"):
+        pid = folder.name.split("-")[2]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _writable_dir(path: Path) -> bool:
@@ -75,6 +98,7 @@ class RunnerCgroup:
             base = _ROOT / controller / (own or "/").lstrip("/")
             if own is not None and _writable_dir(base):
                 bases[controller] = base
+                _sweep(base)
         if "cpuacct" not in bases:
             return None
         folders = {}
@@ -114,6 +138,7 @@ class RunnerCgroup:
         base = _ROOT / own.lstrip("/")
         if not _writable_dir(base):
             return None
+        _sweep(base)
         wanted = {"cpu", "memory", "pids"}
         enabled = set((base / "cgroup.subtree_control").read_text().split())
         for controller in wanted - enabled:
