@@ -43,16 +43,13 @@ class MarkdownCell:
     attachments: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-#: The budgets a submission can run out of (see :class:`grader.sandbox.Limits`).
-LimitName = Literal["cpu", "wall", "total-cpu", "total-wall", "startup"]
-
-
 @dataclass(frozen=True)
 class Overrun:
     """A time budget a submission used up, as the grader measured it."""
 
     exercise: str | None
     cell: int | None
+    #: Which budget: "cpu", "wall", "total-cpu" or "total-wall" (see sandbox Limits).
     limit: str
     seconds: float
 

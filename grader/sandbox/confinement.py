@@ -315,7 +315,6 @@ _MS_NOEXEC = 8
 _MS_NOATIME = 1024
 _MS_NODIRATIME = 2048
 _MS_RELATIME = 1 << 21
-_MS_STRICTATIME = 1 << 24
 _MNT_DETACH = 2
 _SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "arm64": 41}
 #: The parts of ``/etc`` that libc, Python and the usual libraries read.
