@@ -65,22 +65,58 @@ def alternatives(exercise: Exercise) -> list[Path]:
     return sorted(folder.glob("*.py")) if folder.is_dir() else []
 
 
+@dataclass(frozen=True)
+class Variant:
+    """One file :func:`validate` grades for an exercise, and what it must earn."""
+
+    exercise: str
+    #: ``reference``, ``starter``, ``alternative <name>`` or ``mistake <name>``.
+    label: str
+    path: Path
+    #: The diagnosis a mistake variant declares (empty when it declares none).
+    diagnosis: str = ""
+
+
+def variants(exercise: Exercise) -> list[Variant]:
+    """Every file that proves the exercise's checks, in the order verdicts are given."""
+    if exercise.solution is None:
+        return []
+    return [
+        Variant(exercise.id, "reference", exercise.solution),
+        Variant(exercise.id, "starter", exercise.folder / "starter.py"),
+        *(Variant(exercise.id, f"alternative {p.stem}", p) for p in alternatives(exercise)),
+        *(
+            Variant(exercise.id, f"mistake {p.stem}", p, diagnosis)
+            for p, diagnosis in mistake_variants(exercise)
+        ),
+    ]
+
+
 def validate(bank: Bank, grader: Grader, only: list[str] | None = None) -> Iterator[Verdict]:
     """Grade every variant of every exercise (or of ``only``) and judge it."""
     for exercise in bank.exercises:
         if only and exercise.id not in only:
             continue
-        yield from _validate_exercise(exercise, grader)
+        for variant in variants(exercise):
+            yield judge(variant, _graded(grader, variant))
+        yield from _bank_verdicts(exercise)
 
 
 def validate_in_parallel(
     bank: Bank, options: GradingOptions, jobs: int, only: list[str] | None = None
 ) -> Iterator[Verdict]:
-    """The verdicts of :func:`validate`, in the bank's order, with exercises proved by
-    ``jobs`` worker processes side by side, each with its own grader and zygote."""
-    chosen = [e.id for e in bank.exercises if not only or e.id in only]
-    # The slowest exercises (the most variants to grade) start first.
-    order = sorted(chosen, key=lambda i: -_variant_count(bank.get(i)))
+    """The verdicts of :func:`validate`, in the bank's order, with every variant of every
+    exercise graded by ``jobs`` worker processes side by side, each with its own grader
+    and zygote.
+
+    Variants, not exercises, are shared out: one exercise that trains models would
+    otherwise keep one worker busy long after the others are done.
+    """
+    chosen = [e for e in bank.exercises if not only or e.id in only]
+    todo = [v for e in chosen for v in variants(e)]
+    # The costliest first (the exercises that ask for more time), so none is left for last.
+    cost = {e.id: e.cpu_seconds or 0.0 for e in chosen}
+    order = sorted(todo, key=lambda v: -cost[v.exercise])
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=jobs,
@@ -88,13 +124,11 @@ def validate_in_parallel(
         initializer=_worker_start,
         initargs=(str(bank.root), options),
     ) as pool:
-        futures = {exercise: pool.submit(_worker_validate, exercise) for exercise in order}
+        futures = {variant: pool.submit(_worker_grade, variant) for variant in order}
         for exercise in chosen:
-            yield from futures[exercise].result()
-
-
-def _variant_count(exercise: Exercise) -> int:
-    return 2 + len(alternatives(exercise)) + len(mistake_variants(exercise))
+            for variant in variants(exercise):
+                yield judge(variant, futures[variant].result())
+            yield from _bank_verdicts(exercise)
 
 
 _worker_grader: Grader | None = None
@@ -105,49 +139,44 @@ def _worker_start(bank_root: str, options: GradingOptions) -> None:
     _worker_grader = Grader(load_bank(Path(bank_root)), options).__enter__()
 
 
-def _worker_validate(exercise_id: str) -> list[Verdict]:
+def _worker_grade(variant: Variant) -> ExerciseResult:
     assert _worker_grader is not None
-    return list(_validate_exercise(_worker_grader.bank.get(exercise_id), _worker_grader))
+    return _graded(_worker_grader, variant)
 
 
-def _validate_exercise(exercise: Exercise, grader: Grader) -> Iterator[Verdict]:
+def judge(variant: Variant, result: ExerciseResult) -> Verdict:
+    """Whether ``result`` is what ``variant`` must earn."""
+    kind = variant.label.split(" ", 1)[0]
+    if kind == "reference":
+        failing = [c.check for c in result.checks if not c.passed]
+        sound, problem = not failing, f"fails on the reference: {', '.join(failing)}"
+    elif kind == "starter":
+        passing = [c.check for c in result.checks if c.max_points > 0 and c.points > 0]
+        sound = not passing
+        problem = f"gives points to the untouched starter: {', '.join(passing)}"
+    elif kind == "alternative":
+        failing = [c.check for c in result.checks if c.points < c.max_points]
+        sound = not failing and result.max_points > 0
+        problem = f"a correct answer written differently loses points: {', '.join(failing)}"
+    else:
+        sound, problem = _judge_mistake(result, variant.diagnosis)
+    return Verdict(
+        variant.exercise,
+        variant.label,
+        result.points,
+        result.max_points,
+        sound,
+        None if sound else problem,
+    )
+
+
+def _bank_verdicts(exercise: Exercise) -> Iterator[Verdict]:
+    """What the exercise's set of variants lacks: a reference, mistakes, a hard-coded one."""
     if exercise.solution is None:
         yield Verdict(exercise.id, "reference", 0, 0, False, "no solutions/<id>/solution.py")
         return
-    reference = _graded(grader, exercise, exercise.solution)
-    failing = [c.check for c in reference.checks if not c.passed]
-    yield _verdict(
-        exercise,
-        "reference",
-        reference,
-        not failing,
-        f"fails on the reference: {', '.join(failing)}",
-    )
-    starter = _graded(grader, exercise, exercise.folder / "starter.py")
-    passing = [c.check for c in starter.checks if c.max_points > 0 and c.points > 0]
-    yield _verdict(
-        exercise,
-        "starter",
-        starter,
-        not passing,
-        f"gives points to the untouched starter: {', '.join(passing)}",
-    )
-    for path in alternatives(exercise):
-        result = _graded(grader, exercise, path)
-        failing = [c.check for c in result.checks if c.points < c.max_points]
-        yield _verdict(
-            exercise,
-            f"alternative {path.stem}",
-            result,
-            not failing and result.max_points > 0,
-            f"a correct answer written differently loses points: {', '.join(failing)}",
-        )
-    variants = mistake_variants(exercise)
-    for path, diagnosis in variants:
-        result = _graded(grader, exercise, path)
-        sound, problem = _judge_mistake(result, diagnosis)
-        yield _verdict(exercise, f"mistake {path.stem}", result, sound, problem)
-    named = [d for _, d in variants if d and d != HARDCODED]
+    declared = [d for _, d in mistake_variants(exercise)]
+    named = [d for d in declared if d and d != HARDCODED]
     if len(named) < MIN_MISTAKES:
         yield Verdict(
             exercise.id,
@@ -157,7 +186,7 @@ def _validate_exercise(exercise: Exercise, grader: Grader) -> Iterator[Verdict]:
             False,
             f"{len(named)} known-mistake variants; at least {MIN_MISTAKES} are needed",
         )
-    if HARDCODED not in (d for _, d in variants):
+    if HARDCODED not in declared:
         yield Verdict(
             exercise.id,
             "hardcoded",
@@ -197,17 +226,9 @@ def _names(check: CheckOutcome, diagnosis: str) -> bool:
     )
 
 
-def _graded(grader: Grader, exercise: Exercise, path: Path) -> ExerciseResult:
-    result = grader.grade_file(path, student=f"{exercise.id}:{path.stem}")
-    found = result.exercise(exercise.id)
+def _graded(grader: Grader, variant: Variant) -> ExerciseResult:
+    result = grader.grade_file(variant.path, student=f"{variant.exercise}:{variant.path.stem}")
+    found = result.exercise(variant.exercise)
     if found is None:
-        return ExerciseResult(exercise.id, False, ())
+        return ExerciseResult(variant.exercise, False, ())
     return found
-
-
-def _verdict(
-    exercise: Exercise, variant: str, result: ExerciseResult, sound: bool, problem: str
-) -> Verdict:
-    return Verdict(
-        exercise.id, variant, result.points, result.max_points, sound, None if sound else problem
-    )
