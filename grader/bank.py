@@ -2,7 +2,7 @@
 
 ::
 
-    exercises/<id>/exercise.toml      title (ko, en) and order
+    exercises/<id>/exercise.toml      title (ko, en), order, the names of its mistakes
     exercises/<id>/statement.ko.md    the statement, in Korean
     exercises/<id>/statement.en.md    the statement, in English
     exercises/<id>/starter.py         what the student starts from
@@ -19,10 +19,12 @@ from __future__ import annotations
 import hashlib
 import os
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import grader
+from grader.diagnoses import Diagnosis, from_toml
 from grader.errors import BankError
 from grader.feedback import Message
 
@@ -42,6 +44,8 @@ class Exercise:
     #: for exercises that train; None takes the grader's budget.
     cpu_seconds: float | None = None
     wall_seconds: float | None = None
+    #: The mistakes its checks diagnose, by slug (``[mistakes]`` in exercise.toml).
+    mistakes: Mapping[str, Diagnosis] = field(default_factory=dict, hash=False, compare=False)
 
     def statement(self, language: str) -> str:
         path = self.folder / f"statement.{language}.md"
@@ -125,6 +129,7 @@ def _load_exercise(folder: Path, solution_folder: Path, with_solutions: bool) ->
         public_checks=tuple(sorted(folder.glob("test_*.py"))),
         hidden_checks=hidden,
         solution=solution,
+        mistakes=from_toml(meta.get("mistakes", {}), str(folder / "exercise.toml")),
         **budgets,
     )
 

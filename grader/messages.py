@@ -281,3 +281,38 @@ def flag_no_markers() -> Message:
 
 def flag_unreadable() -> Message:
     return Message(ko="읽을 수 없는 파일", en="unreadable file")
+
+
+#: How the class page recognises, in a stored notice, what :func:`rebound_later` and
+#: :func:`unknown_exercise` said (a result keeps its notices as text).
+_REBOUND_NOTICE = re.compile(
+    r"`(?P<name>[^`]+)` is defined again in cell \d+, after exercise '(?P<exercise>[^']+)' ends"
+)
+_UNKNOWN_NOTICE = re.compile(r"`# EXERCISE: (?P<exercise>[^`]+)` names no exercise ")
+
+
+def rebound_in(notice: str) -> tuple[str, str] | None:
+    """The name and the exercise a :func:`rebound_later` notice is about, if it is one."""
+    found = _REBOUND_NOTICE.search(notice_parts(notice).en)
+    return (found["name"], found["exercise"]) if found else None
+
+
+def unknown_in(notice: str) -> str | None:
+    """The exercise id an :func:`unknown_exercise` notice says the bank lacks, if it is one."""
+    found = _UNKNOWN_NOTICE.search(notice_parts(notice).en)
+    return found["exercise"] if found else None
+
+
+def flag_rebound(names: list[str]) -> Message:
+    """The class page's note on names the checks used that later code defines again."""
+    listed = ", ".join(f"`{name}`" for name in names)
+    return Message(
+        ko=f"이름 충돌: {particle(listed, '이/가')} 문제가 끝난 뒤 다시 정의됨",
+        en=f"name conflict: {listed} defined again after the exercise ends",
+    )
+
+
+def flag_unknown_exercise(exercises: list[str]) -> Message:
+    """The class page's note on markers that name no exercise of the bank."""
+    listed = ", ".join(f"`{exercise}`" for exercise in exercises)
+    return Message(ko=f"없는 문제 id: {listed}", en=f"unknown exercise id: {listed}")

@@ -31,6 +31,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -39,12 +40,14 @@ from urllib.parse import quote, unquote
 import jinja2
 from markupsafe import Markup
 
-from grader import messages
+from grader import attempts, messages
 from grader.bank import Bank
+from grader.diagnoses import Diagnosis, describe
 from grader.errors import StoreError
 from grader.exports import Problems, write_atomically
 from grader.feedback import Language, Message
-from grader.results import CellRun, SubmissionResult
+from grader.images import data_uris
+from grader.results import CellRun, ExerciseResult, SubmissionResult
 from grader.text import escaped_surrogates, safe_text
 
 _SYMBOLS = {"passed": "✓", "partial": "◐", "failed": "✗", "error": "!", "not-answered": "–"}
@@ -69,6 +72,29 @@ class CheckRate:
     check: str
     title: Message
     rate: float
+
+
+@dataclass(frozen=True)
+class ExerciseRate:
+    """An exercise across the class: the share of points earned by those who attempted it."""
+
+    exercise: str
+    rate: float
+    attempted: int
+    not_attempted: int
+
+
+@dataclass(frozen=True)
+class DiagnosisCount:
+    """A named mistake and how many students it was found in."""
+
+    exercise: str
+    diagnosis: Diagnosis
+    students: int
+
+
+#: For each student, the exercises they did not attempt (see :mod:`grader.attempts`).
+Skipped = Mapping[str, frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -105,6 +131,7 @@ def _environment(folder: Path) -> jinja2.Environment:
     env.filters["urlencode"] = lambda text: quote(str(text), errors="backslashreplace")
     env.filters["page_name"] = page_name
     env.filters["strip_ansi"] = _strip_ansi
+    env.filters["data_uris"] = data_uris
     env.filters["notice_parts"] = messages.notice_parts
     env.globals["fmt"] = _fmt
     env.globals["symbols"] = _SYMBOLS
@@ -308,14 +335,18 @@ def write_reports(
     view = _PageView(student_page, renderer, titles, css, lang, _format_key(folder, css, lang))
     failed = _write_student_pages(results, view, out / "students")
     script = _script(folder)
+    starters = attempts.starters(bank)
+    skipped = {r.student: attempts.not_attempted(r, starters) for r in results}
+    named = {e.id: e.mistakes for e in bank.exercises}
     index = env.get_template("index.html.j2").render(
         results=results,
         exercises=bank.exercises,
         stats=class_stats(results),
-        check_rates=check_rates(results),
-        exercise_rates=exercise_rates(results, bank.ids()),
-        diagnoses=diagnosis_counts(results),
+        check_rates=check_rates(results, skipped),
+        exercise_rates=exercise_rates(results, bank.ids(), skipped),
+        diagnoses=diagnosis_counts(results, skipped, named),
         histogram=Markup(histogram_svg(results)),
+        skipped=skipped,
         css=css,
         lang=lang,
         points=_points_of,
@@ -558,12 +589,20 @@ def run_problems(result: SubmissionResult) -> list[Message]:
 
 
 def row_flags(result: SubmissionResult) -> list[Message]:
-    """What the class page says on a student's row about how the file was graded."""
+    """What the class page says on a student's row about how the file was graded: an
+    unreadable file, no markers, markers naming no exercise, names rebound later."""
     if result.error and not result.cells and result.runner_status == "not started":
         return [messages.flag_unreadable()]
+    flags = []
     if result.cells and all(cell.exercise is None for cell in result.cells):
-        return [messages.flag_no_markers()]
-    return []
+        flags.append(messages.flag_no_markers())
+    unknown = [e for e in map(messages.unknown_in, result.notices) if e is not None]
+    if unknown:
+        flags.append(messages.flag_unknown_exercise(list(dict.fromkeys(unknown))))
+    rebound = [r[0] for r in map(messages.rebound_in, result.notices) if r is not None]
+    if rebound:
+        flags.append(messages.flag_rebound(list(dict.fromkeys(rebound))))
+    return flags
 
 
 _OUT_OF_MEMORY = ("MemoryError", "_ArrayMemoryError", "ResourceExhaustedError")
@@ -583,13 +622,19 @@ def class_stats(results: list[SubmissionResult]) -> ClassStats:
     )
 
 
-def check_rates(results: list[SubmissionResult]) -> list[CheckRate]:
-    """Each check's pass rate across the class, the most often failed first."""
+def _attempted(result: SubmissionResult, skipped: Skipped | None) -> list[ExerciseResult]:
+    left = (skipped or {}).get(result.student, frozenset())
+    return [e for e in result.exercises if e.exercise not in left]
+
+
+def check_rates(results: list[SubmissionResult], skipped: Skipped | None = None) -> list[CheckRate]:
+    """Each check's pass rate among the students who attempted its exercise, the most
+    often failed first."""
     passed: dict[tuple[str, str], int] = defaultdict(int)
     seen: dict[tuple[str, str], int] = defaultdict(int)
     titles: dict[tuple[str, str], Message] = {}
     for result in results:
-        for exercise in result.exercises:
+        for exercise in _attempted(result, skipped):
             for check in exercise.checks:
                 key = (check.exercise, check.check)
                 seen[key] += 1
@@ -599,58 +644,92 @@ def check_rates(results: list[SubmissionResult]) -> list[CheckRate]:
     return sorted(rates, key=lambda r: (r.rate, r.exercise, r.check))
 
 
-def exercise_rates(results: list[SubmissionResult], order: list[str]) -> list[tuple[str, float]]:
-    """Each exercise's share of points earned across the class, in course order."""
+def exercise_rates(
+    results: list[SubmissionResult], order: list[str], skipped: Skipped | None = None
+) -> list[ExerciseRate]:
+    """Each exercise, in course order: the share of points earned by the students who
+    attempted it, how many did and how many did not."""
     earned: dict[str, float] = defaultdict(float)
     possible: dict[str, float] = defaultdict(float)
+    tried: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
     for result in results:
-        for exercise in result.exercises:
+        seen.update(e.exercise for e in result.exercises)
+        for exercise in _attempted(result, skipped):
+            tried[exercise.exercise] += 1
             earned[exercise.exercise] += exercise.points
             possible[exercise.exercise] += exercise.max_points
-    return [(e, earned[e] / possible[e] if possible[e] else 0.0) for e in order if e in possible]
+    rates = {e: earned[e] / possible[e] if possible[e] else 0.0 for e in seen}
+    return [ExerciseRate(e, rates[e], tried[e], seen[e] - tried[e]) for e in order if e in seen]
 
 
-def diagnosis_counts(results: list[SubmissionResult]) -> list[tuple[str, str, int]]:
-    """How many students each named mistake was found in: (exercise, diagnosis, students)."""
+def diagnosis_counts(
+    results: list[SubmissionResult],
+    skipped: Skipped | None = None,
+    named: Mapping[str, Mapping[str, Diagnosis]] | None = None,
+) -> list[DiagnosisCount]:
+    """How many students each named mistake was found in, the most common first; an
+    exercise a student did not attempt holds none of their mistakes. ``named`` gives
+    each exercise's own names for its mistakes (see :mod:`grader.diagnoses`)."""
     counts: Counter[tuple[str, str]] = Counter()
     for result in results:
         found = {
             (c.exercise, c.diagnosis)
-            for e in result.exercises
+            for e in _attempted(result, skipped)
             for c in e.checks
             if c.diagnosis and not c.passed
         }
         counts.update(found)
-    return [(exercise, name, n) for (exercise, name), n in counts.most_common()]
+    return [
+        DiagnosisCount(exercise, describe(slug, (named or {}).get(exercise)), n)
+        for (exercise, slug), n in counts.most_common()
+    ]
+
+
+def histogram_buckets(results: list[SubmissionResult], bins: int = 10) -> list[tuple[str, int]]:
+    """The score distribution: each bucket's label and how many students it holds.
+
+    ``bins`` buckets of equal width (``"0–9%"`` … ``"90–99%"``) for scores short of full
+    marks, then one ``"100%"`` bucket for full marks alone.
+    """
+    counts = [0] * (bins + 1)
+    for result in results:
+        if result.max_points and result.points >= result.max_points:
+            counts[bins] += 1
+            continue
+        share = result.points / result.max_points if result.max_points else 0.0
+        counts[min(int(share * bins), bins - 1)] += 1
+    step = 100 / bins
+    labels = [f"{round(i * step)}–{round((i + 1) * step) - 1}%" for i in range(bins)]
+    return list(zip([*labels, "100%"], counts, strict=True))
 
 
 def histogram_svg(results: list[SubmissionResult], bins: int = 10) -> str:
-    """The score distribution as an inline SVG bar chart (score as a share of the maximum)."""
-    counts = [0] * bins
-    for result in results:
-        share = result.points / result.max_points if result.max_points else 0.0
-        counts[min(int(share * bins), bins - 1)] += 1
-    width, height, pad = 520, 160, 24
-    bar = (width - 2 * pad) / bins
-    tallest = max(counts) or 1
+    """The score distribution as an inline SVG bar chart, each bar labelled with the range
+    of scores it holds (a share of the maximum; full marks is a bar of its own)."""
+    buckets = histogram_buckets(results, bins)
+    width, height, pad = 560, 160, 12
+    bar = (width - 2 * pad) / len(buckets)
+    tallest = max(count for _, count in buckets) or 1
     parts: list[Any] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 30}" '
-        f'width="100%" style="max-width:{width}px" role="img" aria-label="score histogram">'
+        f'width="100%" style="max-width:{width}px" role="img" '
+        'aria-label="score histogram · 점수 분포">'
     ]
-    for i, count in enumerate(counts):
+    for i, (label, count) in enumerate(buckets):
         h = (height - pad) * count / tallest
         x, y = pad + i * bar, height - h
         parts.append(
             f'<rect x="{x + 2:.1f}" y="{y:.1f}" width="{bar - 4:.1f}" height="{h:.1f}" '
-            f'fill="#0969da"><title>{count}</title></rect>'
+            f'fill="#0969da" data-bucket="{label}"><title>{label}: {count}</title></rect>'
         )
         if count:
             parts.append(
                 f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle">{count}</text>'
             )
         parts.append(
-            f'<text x="{x + bar / 2:.1f}" y="{height + 14}" text-anchor="middle">'
-            f"{i * 100 // bins}%</text>"
+            f'<text x="{x + bar / 2:.1f}" y="{height + 14}" text-anchor="middle" '
+            f'class="bucket">{label}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -5,22 +5,28 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from grader import shown
+from grader import attempts, diagnoses, messages, shown
 from grader.bank import Bank
+from grader.feedback import Message
 from grader.grading import Grader
 from grader.report import (
     _Renderer,
     check_rates,
     class_stats,
+    diagnosis_counts,
+    exercise_rates,
+    histogram_buckets,
     histogram_svg,
     lookalike_names,
+    row_flags,
     safe_link,
     write_reports,
 )
-from grader.results import CellRun, SubmissionResult
+from grader.results import CellRun, CheckOutcome, ExerciseResult, SubmissionResult
 
 from .conftest import NotebookWriter
 from .test_store import result
@@ -51,7 +57,7 @@ def test_class_statistics_match_the_results() -> None:
 
 def test_the_histogram_counts_every_student() -> None:
     svg = histogram_svg([result("a", 0.0), result("b", 2.0), result("c", 2.0)])
-    counts = [int(n) for n in re.findall(r"<title>(\d+)</title>", svg)]
+    counts = [int(n) for n in re.findall(r"<title>[^:<]+: (\d+)</title>", svg)]
     assert sum(counts) == 3 and counts[0] == 1 and counts[-1] == 2
 
 
@@ -298,3 +304,215 @@ def test_a_graded_notebook_is_shown_from_the_store_once_its_file_is_gone(
     assert "<em>풀이</em>" in page and "graded run" in page
     assert "one_hot" in page and "replaced after grading" not in page
     assert "without its code" not in page
+
+
+# -- the class at a glance -----------------------------------------------------------
+
+
+def answer(
+    student: str,
+    source: str,
+    points: float = 0.0,
+    diagnosis: str | None = None,
+    answered: bool = True,
+) -> SubmissionResult:
+    """A result for ``one_hot`` alone, whose section's code was ``source``."""
+    check = CheckOutcome(
+        "one_hot",
+        "test_public::test_y",
+        Message("y 의 모양", "the shape of y"),
+        "public",
+        "passed" if points else "failed",
+        points,
+        2.0,
+        None if points else Message("틀림", "wrong"),
+        diagnosis,
+    )
+    cells = (CellRun(1, "one_hot", "ok", source=source),) if answered else ()
+    return SubmissionResult(
+        student,
+        f"{student}.py",
+        "sha",
+        "v1",
+        (ExerciseResult("one_hot", answered, (check,)),),
+        cells=cells,
+    )
+
+
+def starter_of(bank: Bank, exercise: str) -> str:
+    return (bank.get(exercise).folder / "starter.py").read_text(encoding="utf-8")
+
+
+def parsed(path: Path) -> Any:
+    import html5lib
+
+    return html5lib.parse(path.read_text(encoding="utf-8"), namespaceHTMLElements=False)
+
+
+def by_testid(tree: Any, testid: str) -> list[Any]:
+    return [e for e in tree.iter() if e.get("data-testid") == testid]
+
+
+def visible_text(element: Any, lang: str) -> str:
+    """The element's text as a reader of ``lang`` sees it: the other language hidden."""
+    other = "en" if lang == "ko" else "ko"
+    if element.tag in ("style", "script") or element.get("lang") == other:
+        return ""
+    return (element.text or "") + "".join(
+        visible_text(child, lang) + (child.tail or "") for child in element
+    )
+
+
+def class_of(bank: Bank) -> list[SubmissionResult]:
+    starter = starter_of(bank, "one_hot")
+    # The starter as a formatter leaves it, with a comment of the student's: still untouched.
+    reformatted = starter.replace("return None", "return None  # TODO").replace("\n\n\n", "\n\n")
+    twice = starter.replace("return None", "return tf.one_hot(tf.one_hot(labels, depth), depth)")
+    return [
+        answer("kim", starter.replace("return None", "return tf.one_hot(labels, depth)"), 2.0),
+        answer("lee", twice, diagnosis="one-hot-twice"),
+        answer("park", starter, diagnosis="none-returned"),
+        answer("choi", reformatted, diagnosis="none-returned"),
+        answer("jung", "", diagnosis="none-returned", answered=False),
+    ]
+
+
+def test_an_untouched_starter_is_not_attempted_and_not_the_class_s_mistake(
+    bank: Bank, tmp_path: Path
+) -> None:
+    results = class_of(bank)
+    skipped = {r.student: attempts.not_attempted(r, attempts.starters(bank)) for r in results}
+    assert {s for s, left in skipped.items() if left} == {"park", "choi", "jung"}
+    [rate] = exercise_rates(results, bank.ids(), skipped)
+    assert (rate.attempted, rate.not_attempted, rate.rate) == (2, 3, 0.5)
+    [check] = check_rates(results, skipped)
+    assert check.rate == 0.5
+    assert [(d.diagnosis.slug, d.students) for d in diagnosis_counts(results, skipped)] == [
+        ("one-hot-twice", 1)
+    ]
+    write_reports(results, bank, tmp_path)
+    tree = parsed(tmp_path / "index.html")
+    shown_left = {
+        cell.get("data-exercise"): row.get("data-student")
+        for row in tree.iter("tr")
+        for cell in row
+        if cell.get("data-testid") == "not-attempted"
+    }
+    rows = {
+        row.get("data-student"): [c for c in row if c.get("data-testid") == "not-attempted"]
+        for row in tree.iter("tr")
+        if row.get("data-student")
+    }
+    assert {s for s, cells in rows.items() if cells} == {"park", "choi", "jung"}
+    assert set(shown_left) == {"one_hot"}
+    assert visible_text(rows["park"][0], "ko") == "풀지 않음"
+    assert visible_text(rows["park"][0], "en") == "not attempted"
+    [count] = by_testid(tree, "not-attempted-count")
+    assert count.text == "3"
+    assert [e.text for e in by_testid(tree, "diagnosis-count")] == ["1"]
+
+
+def test_a_changed_line_makes_the_starter_an_attempt(bank: Bank) -> None:
+    starter = starter_of(bank, "one_hot")
+    changed = answer("kim", starter.replace("y = None", "y = tf.one_hot(labels, 10)"))
+    assert attempts.not_attempted(changed, attempts.starters(bank)) == frozenset()
+
+
+def test_mistakes_are_shown_by_their_name_and_a_line_of_explanation_never_by_slug(
+    bank: Bank, tmp_path: Path
+) -> None:
+    results = [
+        *class_of(bank),
+        answer("han", "y = None\n", diagnosis="none-returned"),
+        answer("oh", "y = 1\n", diagnosis="a-slug-nobody-named"),
+    ]
+    write_reports(results, bank, tmp_path)
+    tree = parsed(tmp_path / "index.html")
+    rows = {r.get("data-diagnosis"): r for r in tree.iter("tr") if r.get("data-diagnosis")}
+    assert set(rows) == {"one-hot-twice", "none-returned", "a-slug-nobody-named"}
+    named = bank.get("one_hot").mistakes["one-hot-twice"]
+    [name] = by_testid(rows["one-hot-twice"], "diagnosis-name")
+    assert visible_text(name, "ko") == named.name.ko and visible_text(name, "en") == named.name.en
+    [line] = by_testid(rows["one-hot-twice"], "diagnosis-explanation")
+    assert visible_text(line, "ko") == named.explanation.ko
+    assert "(128, 10, 10)" in visible_text(line, "en")
+    framework = visible_text(rows["none-returned"], "ko")
+    assert diagnoses.FRAMEWORK["none-returned"].name.ko in framework
+    assert "원-핫 인코딩" in framework
+    for lang in ("ko", "en"):
+        page = visible_text(tree.find("body"), lang)
+        assert "one-hot-twice" not in page and "none-returned" not in page
+    # A slug nobody named says so to the instructor, with what to write where.
+    assert "이름 없는 실수" in visible_text(rows["a-slug-nobody-named"], "ko")
+    assert "[mistakes.a-slug-nobody-named]" in visible_text(rows["a-slug-nobody-named"], "en")
+
+
+def declared_mistakes(bank: Bank) -> dict[str, set[str]]:
+    """Each exercise's diagnoses: its mistake variants' and its checks' literal slugs."""
+    found: dict[str, set[str]] = {}
+    for exercise in bank.exercises:
+        texts = [p.read_text(encoding="utf-8") for p in exercise.public_checks]
+        texts += [p.read_text(encoding="utf-8") for p in exercise.hidden_checks]
+        mistakes = bank.root / "solutions" / exercise.id / "mistakes"
+        variants = [p.read_text(encoding="utf-8") for p in sorted(mistakes.glob("*.py"))]
+        slugs = {m for t in variants for m in re.findall(r"^# MISTAKE: (\S+)", t, re.M)}
+        slugs |= {m for t in texts for m in re.findall(r"\"([a-z0-9]+(?:-[a-z0-9]+)+)\"", t)}
+        found[exercise.id] = slugs - {"hardcoded"}
+    return found
+
+
+def test_every_mistake_the_bank_diagnoses_has_a_name_in_both_languages(bank: Bank) -> None:
+    declared = declared_mistakes(bank)
+    assert sum(map(len, declared.values())) > 40
+    for exercise in bank.exercises:
+        for slug in declared[exercise.id]:
+            known = diagnoses.describe(slug, exercise.mistakes)
+            assert known.name.ko != "이름 없는 실수", (exercise.id, slug)
+            assert known.name.ko and known.name.en and known.explanation.ko, (exercise.id, slug)
+            assert slug not in known.name.ko + known.name.en, (exercise.id, slug)
+
+
+def test_full_marks_is_a_bar_of_its_own_and_every_bar_says_what_it_holds() -> None:
+    full, almost, half = answer("a", "", 2.0), answer("b", "", 2.0), answer("c", "", 0.0)
+    almost = replace(
+        almost,
+        exercises=(
+            ExerciseResult(
+                "one_hot",
+                True,
+                (replace(almost.exercises[0].checks[0], points=1.95),),
+            ),
+        ),
+    )
+    half = replace(
+        half,
+        exercises=(
+            ExerciseResult("one_hot", True, (replace(half.exercises[0].checks[0], points=1.0),)),
+        ),
+    )
+    buckets = histogram_buckets([full, almost, half, answer("d", "", 2.0)])
+    labels = [label for label, _ in buckets]
+    assert labels == [f"{i}–{i + 9}%" for i in range(0, 100, 10)] + ["100%"]
+    assert dict(buckets) == {label: 0 for label in labels} | {"100%": 2, "90–99%": 1, "50–59%": 1}
+    svg = histogram_svg([full, almost, half])
+    assert re.findall(r'class="bucket">([^<]+)<', svg) == labels
+    assert "<title>100%: 1</title>" in svg and "<title>90–99%: 1</title>" in svg
+
+
+def test_rebound_names_and_unknown_ids_are_flagged_on_the_row(bank: Bank, tmp_path: Path) -> None:
+    rebound = messages.as_notice(messages.rebound_later("linear_classifier", "model", 9, 4))
+    unknown = messages.as_notice(messages.unknown_exercise("tensor", "tensors"))
+    noisy = replace(answer("kim", "y = 1\n"), notices=(rebound, rebound, unknown))
+    flags = row_flags(noisy)
+    assert [f.en for f in flags] == [
+        "unknown exercise id: `tensor`",
+        "name conflict: `model` defined again after the exercise ends",
+    ]
+    assert flags[1].ko == "이름 충돌: `model`이 문제가 끝난 뒤 다시 정의됨"
+    assert row_flags(answer("lee", "y = 1\n")) == []
+    write_reports([noisy, answer("lee", "y = 1\n")], bank, tmp_path)
+    tree = parsed(tmp_path / "index.html")
+    rows = {r.get("data-student"): r for r in tree.iter("tr") if r.get("data-student")}
+    shown = [visible_text(e, "ko") for e in by_testid(rows["kim"], "row-flag")]
+    assert shown == [f.ko for f in flags]
+    assert by_testid(rows["lee"], "row-flag") == []
