@@ -283,6 +283,55 @@ def flag_unreadable() -> Message:
     return Message(ko="읽을 수 없는 파일", en="unreadable file")
 
 
+def unknown_check_id(exercise: str, suggestion: str | None, known: list[str]) -> Message:
+    """``grader.check(ID)`` in a notebook names an exercise the bank does not have."""
+    if suggestion is not None:
+        call = f'`grader.check("{suggestion}")`'
+        return Message(
+            ko=f"'{exercise}' 문제는 없습니다. `{suggestion}` 문제를 뜻했나요? 그렇다면 "
+            f"{call} 처럼 쓰세요.",
+            en=f"There is no exercise '{exercise}'. Did you mean `{suggestion}`? If so, "
+            f"write {call}.",
+        )
+    ids = ", ".join(known)
+    return Message(
+        ko=f"'{exercise}' 문제는 없습니다. 문제 id는 다음 중 하나입니다: {ids}",
+        en=f"There is no exercise '{exercise}'. The exercise ids are: {ids}",
+    )
+
+
+def bank_not_found() -> Message:
+    """``grader.check`` in a notebook finds no ``exercises/`` folder to take public checks from."""
+    return Message(
+        ko="공개 검사를 찾지 못했습니다: 이 노트북의 폴더와 그 위 폴더에 `exercises/` 폴더가 "
+        "없습니다. 과제 폴더(README.md 와 exercises/ 가 있는 폴더) 안에서 노트북을 여세요. "
+        "Colab 에서는 과제 저장소를 받아(`!git clone <저장소 주소>`) 그 폴더로 옮기거나"
+        '(`%cd <폴더>`), `grader.check("one_hot", bank="<폴더>")` 처럼 폴더를 알려 주세요.',
+        en="No public checks found: neither this notebook's folder nor a folder above it has "
+        "an `exercises/` folder. Open the notebook inside the course folder (the one with "
+        "README.md and exercises/). In Colab, clone your course repository "
+        "(`!git clone <repository URL>`) and move into it (`%cd <folder>`), or name the "
+        'folder: `grader.check("one_hot", bank="<folder>")`.',
+    )
+
+
+def no_public_checks(exercise: str) -> Message:
+    return Message(
+        ko=f"'{exercise}' 문제에는 공개 검사가 없습니다. 숨겨진 검사로만 채점합니다.",
+        en=f"Exercise '{exercise}' has no public checks; it is graded on hidden checks only.",
+    )
+
+
+def check_skipped_while_grading(exercise: str) -> Message:
+    """The line a released notebook's ``grader.check`` cell prints inside the grader's runner."""
+    return Message(
+        ko=f'grader.check("{exercise}"): 채점 중에는 실행하지 않습니다. 채점기가 이 문제를 '
+        "직접 검사합니다.",
+        en=f'grader.check("{exercise}"): not run while grading; the grader checks this '
+        "exercise itself.",
+    )
+
+
 #: How the class page recognises, in a stored notice, what :func:`rebound_later` and
 #: :func:`unknown_exercise` said (a result keeps its notices as text).
 _REBOUND_NOTICE = re.compile(

@@ -2,12 +2,15 @@
 
 Everything is generated from the bank's ``exercises/`` (statements, starters, public
 checks); nothing under ``solutions/`` is read. The notebooks are built here, never
-maintained by hand: one per exercise and one for the whole course, each exercise a
-statement (Korean, then English) followed by its starter cell.
+maintained by hand: one per exercise and one for the whole course. Each opens with how
+to install the grader (a cell that does it in Colab); each exercise is a statement
+(Korean, then English), its starter cell, and a ``grader.check("<id>")`` cell that runs
+its public checks in the student's kernel (:mod:`grader.in_notebook`).
 """
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from grader.bank import Bank, Exercise
 from grader.errors import GraderError
 from grader.exports import write_atomically
 
+_DEFAULT_PACKAGE = f"tf-grader=={grader.__version__}"
 _STUDENT_FILES = ("exercise.toml", "statement.ko.md", "statement.en.md", "starter.py")
 
 _README = """\
@@ -27,6 +31,8 @@ _README = """\
 
 ## 한국어
 
+0. 채점기를 설치하세요 (한 줄): `pip install {package}`
+   Colab 에서는 노트북의 첫 코드 셀이 설치합니다.
 1. 문제마다 `notebooks/<문제>.ipynb` 를 열거나, 모든 문제가 담긴 `course.ipynb` 를 여세요.
 2. `# EXERCISE: <문제>` 줄이 있는 셀에 답을 쓰세요. 이 줄은 지우지 마세요.
    답은 다음 `# EXERCISE:` 줄, `# END EXERCISE` 줄, 또는 그 문제 제목과 같은 수준이나
@@ -35,11 +41,17 @@ _README = """\
    채점 결과가 그 사실을 알려 줍니다.
 3. 이 폴더에서 확인하세요: `grader check notebooks/one_hot.ipynb`
    (영어 피드백은 `--lang en`). 공개 검사만 실행됩니다. 채점에는 숨겨진 검사도 쓰입니다.
+   노트북 안에서는 문제마다 끝에 있는 `grader.check("one_hot")` 셀을 실행하면, 지금
+   커널의 이름으로 공개 검사를 실행해 결과를 표로 보여 줍니다 (영어는
+   `grader.check("one_hot", lang="en")` 또는 환경 변수 `GRADER_LANG=en`). 노트북은 이
+   폴더 안에서 여세요: 공개 검사를 `exercises/` 에서 찾습니다.
 4. 풀 리퀘스트를 열면 `.github/workflows/autograde.yml` 이 바뀐 노트북을 채점합니다.
    결과는 작업 요약(job summary)과 파일의 주석으로 보입니다.
 
 ## English
 
+0. Install the grader (one line): `pip install {package}`
+   In Colab, the notebook's first code cell installs it.
 1. Open `notebooks/<exercise>.ipynb` for one exercise, or `course.ipynb` for all of them.
 2. Write your answer in the cell with the line `# EXERCISE: <exercise>`; keep that line.
    An answer ends at the next `# EXERCISE:` line, at a line `# END EXERCISE`, or at a
@@ -47,7 +59,11 @@ _README = """\
    exercise is graded on the names as they stood where its answer ends, so reusing a
    name later (say `model`) does not change its grade; the feedback points it out.
 3. Check your work from this folder: `grader check notebooks/one_hot.ipynb --lang en`.
-   Only the public checks run here; grading also uses hidden checks.
+   Only the public checks run here; grading also uses hidden checks. Inside a notebook,
+   run the `grader.check("one_hot")` cell at the end of each exercise: it runs the public
+   checks on the kernel's current names and shows the result as a table (in English with
+   `grader.check("one_hot", lang="en")` or the environment variable `GRADER_LANG=en`).
+   Open the notebooks inside this folder: the public checks are found in `exercises/`.
 4. A pull request is graded by `.github/workflows/autograde.yml`: the score and the
    feedback appear in the job summary and as annotations on your files.
 
@@ -159,25 +175,69 @@ jobs:
 
 def workflow_yaml(grader_package: str, lang: str = "ko") -> str:
     """The GitHub Actions workflow that autogrades the students' repositories."""
-    if any(c in grader_package for c in '"\\\n$`'):
-        raise GraderError(f"{grader_package!r} is not a pip requirement the workflow can quote")
-    return _WORKFLOW.format(package=grader_package, lang=lang)
+    return _WORKFLOW.format(package=_quotable(grader_package), lang=lang)
+
+
+def _quotable(grader_package: str) -> str:
+    """Give the pip requirement, unless the workflow's quotes or a notebook's ``!pip`` line
+    (where IPython expands ``$name`` and ``{name}``) would change its meaning."""
+    if any(c in grader_package for c in '"\\\n$`{}'):
+        raise GraderError(
+            f"{grader_package!r} is not a pip requirement the workflow and the notebooks can quote"
+        )
+    return grader_package
+
+
+_SETUP = """\
+**채점기 설치 / Installing the grader**
+
+한 줄로 설치합니다 / One line installs it: `pip install {package}`
+
+Colab 에서는 아래 셀이 설치합니다. 각 문제 끝의 `grader.check(...)` 셀은 지금 커널의 이름으로
+공개 검사를 실행해 결과를 표로 보여 줍니다 (영어: `lang="en"`).
+In Colab, the cell below installs it. The `grader.check(...)` cell after each exercise runs
+its public checks on the kernel's current names and shows the result as a table
+(Korean by default; `lang="en"` for English).
+"""
+
+_COLAB_INSTALL = """\
+# Colab: 채점기 설치 / install the grader
+import sys
+
+if "google.colab" in sys.modules:
+    !pip install --quiet {requirement}
+"""
+
+
+def setup_cells(grader_package: str) -> list[Any]:
+    """How to install the grader, and a code cell that installs it when run in Colab."""
+    requirement = shlex.quote(_quotable(grader_package))
+    return [
+        new_markdown_cell(_SETUP.format(package=grader_package).strip()),
+        new_code_cell(_COLAB_INSTALL.format(requirement=requirement).strip()),
+    ]
+
+
+def check_cell(exercise: Exercise) -> Any:
+    """The cell that runs an exercise's public checks in the student's own kernel."""
+    return new_code_cell(f'import grader\n\ngrader.check("{exercise.id}")')
 
 
 def exercise_cells(exercise: Exercise) -> list[Any]:
-    """The statement (ko, en) and the starter of one exercise, as notebook cells."""
+    """The statement (ko, en), the starter and the check of one exercise, as notebook cells."""
     statement = f"{exercise.statement('ko').strip()}\n\n---\n\n{exercise.statement('en').strip()}"
     starter = (exercise.folder / "starter.py").read_text(encoding="utf-8").strip()
-    return [new_markdown_cell(statement), new_code_cell(starter)]
+    return [new_markdown_cell(statement), new_code_cell(starter), check_cell(exercise)]
 
 
-def notebook_of(exercises: list[Exercise]) -> Any:
+def notebook_of(exercises: list[Exercise], grader_package: str = _DEFAULT_PACKAGE) -> Any:
     notebook = new_notebook()
     notebook.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
+    notebook.cells.extend(setup_cells(grader_package))
     for exercise in exercises:
         notebook.cells.extend(exercise_cells(exercise))
     return notebook
@@ -187,7 +247,7 @@ def release(
     bank: Bank,
     out: Path,
     course: str = "TensorFlow/Keras",
-    grader_package: str = f"tf-grader=={grader.__version__}",
+    grader_package: str = _DEFAULT_PACKAGE,
 ) -> list[Path]:
     """Write the student material into ``out``; give every file written."""
     written: list[Path] = []
@@ -205,12 +265,15 @@ def release(
             shutil.copyfile(check, target / check.name)
             written.append(target / check.name)
         path = out / "notebooks" / f"{exercise.id}.ipynb"
-        write_atomically(path, nbformat.writes(notebook_of([exercise])))
+        write_atomically(path, nbformat.writes(notebook_of([exercise], grader_package)))
         written.append(path)
     course_path = out / "course.ipynb"
-    write_atomically(course_path, nbformat.writes(notebook_of(list(bank.exercises))))
+    write_atomically(
+        course_path, nbformat.writes(notebook_of(list(bank.exercises), grader_package))
+    )
     readme = out / "README.md"
-    write_atomically(readme, _README.format(course=course, exercises=", ".join(bank.ids())))
+    text = _README.format(course=course, exercises=", ".join(bank.ids()), package=grader_package)
+    write_atomically(readme, text)
     workflow = out / ".github" / "workflows" / "autograde.yml"
     write_atomically(workflow, workflow_yaml(grader_package))
     return [*written, course_path, readme, workflow]

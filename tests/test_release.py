@@ -20,6 +20,9 @@ from grader.release import release, workflow_yaml
 
 from .conftest import COURSE_LIMITS, ROOT
 
+#: The cells every released notebook opens with: how to install the grader, and Colab's.
+SETUP_CELLS = 2
+
 
 @pytest.fixture(scope="module")
 def material(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -63,8 +66,10 @@ def test_every_exercise_has_a_notebook_and_its_public_checks(
     for exercise in public_bank.exercises:
         notebook = nbformat.read(material / "notebooks" / f"{exercise.id}.ipynb", as_version=4)
         nbformat.validate(notebook)
-        assert f"# EXERCISE: {exercise.id}" in notebook.cells[1].source
-        assert exercise.title.ko.split()[0] in notebook.cells[0].source
+        statement, starter, check = notebook.cells[SETUP_CELLS:]
+        assert f"# EXERCISE: {exercise.id}" in starter.source
+        assert exercise.title.ko.split()[0] in statement.source
+        assert check.source == f'import grader\n\ngrader.check("{exercise.id}")'
         assert (material / "exercises" / exercise.id / "test_public.py").is_file()
     assert "grader check" in (material / "README.md").read_text()
 
@@ -80,7 +85,7 @@ def test_the_course_notebook_filled_with_solutions_scores_full_marks(
 ) -> None:
     notebook = nbformat.read(material / "course.ipynb", as_version=4)
     for cell in notebook.cells:
-        if cell.cell_type == "code":
+        if cell.cell_type == "code" and cell.source.startswith("# EXERCISE:"):
             exercise_id = cell.source.splitlines()[0].split(":", 1)[1].strip()
             solution = bank.get(exercise_id).solution
             assert solution is not None
@@ -217,15 +222,21 @@ def test_each_released_exercise_ends_at_the_next_statements_heading(
 
     notebook = nbformat.read(material / "course.ipynb", as_version=4)
     # A student's own note and helper cell below the first starter stay in its section.
-    notebook.cells[2:2] = [new_markdown_cell("### 메모"), new_code_cell("helper = 1")]
+    after_starter = SETUP_CELLS + 2
+    notebook.cells[after_starter:after_starter] = [
+        new_markdown_cell("### 메모"),
+        new_code_cell("helper = 1"),
+    ]
     path = tmp_path / "mine.ipynb"
     nbformat.write(notebook, path)
     submission = load_submission(path)
     starters = [c for c in submission.chunks if c.source.startswith("# EXERCISE:")]
     assert all(c.exercise == c.source.split()[2] for c in starters)
     first = starters[0].exercise
-    assert [c.exercise for c in submission.chunks[:2]] == [first, first]
-    assert submission.grading_points()[first] == 2
+    # The set-up cell is shared; the starter, the helper and the check cell are the first's.
+    assert [c.exercise for c in submission.chunks[:4]] == [None, first, first, first]
+    assert submission.chunks[3].source == f'import grader\n\ngrader.check("{first}")'
+    assert submission.grading_points()[first] == 4
 
 
 def test_the_released_readme_says_where_an_answer_ends(material: Path) -> None:
@@ -233,3 +244,25 @@ def test_the_released_readme_says_where_an_answer_ends(material: Path) -> None:
     korean, english = readme.split("## English")
     assert "# END EXERCISE" in korean and "같은 수준" in korean and "`model`" in korean
     assert "# END EXERCISE" in english and "heading" in english and "`model`" in english
+
+
+def test_every_released_notebook_opens_with_the_one_line_install(tmp_path: Path) -> None:
+    package = "tf-grader @ git+https://example.org/course/grader.git@v1"
+    out = tmp_path / "release"
+    release(load_bank(ROOT, with_solutions=False), out, grader_package=package)
+    for path in [out / "course.ipynb", *sorted((out / "notebooks").glob("*.ipynb"))]:
+        how, colab = nbformat.read(path, as_version=4).cells[:SETUP_CELLS]
+        assert how.cell_type == "markdown" and f"`pip install {package}`" in how.source
+        assert "Colab" in how.source and "grader.check" in how.source
+        assert colab.cell_type == "code" and '"google.colab" in sys.modules' in colab.source
+        assert colab.source.splitlines()[-1].strip() == f"!pip install --quiet '{package}'"
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    korean, english = readme.split("## English")
+    for part in (korean, english):
+        assert f"`pip install {package}`" in part and 'grader.check("one_hot"' in part
+        assert "GRADER_LANG" in part
+
+
+def test_a_grader_package_ipython_would_expand_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(GraderError, match="can quote"):
+        release(load_bank(ROOT, with_solutions=False), tmp_path, grader_package="tf-grader{x}")
