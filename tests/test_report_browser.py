@@ -261,3 +261,140 @@ def test_on_a_phone_names_and_exercise_titles_are_not_broken_letter_by_letter(
     first = page.locator("#students tbody tr td:first-child").first.bounding_box()
     assert first is not None and first["x"] < 20, first
     page.close()
+
+
+# -- the class page at a glance, from small synthetic results ----------------------------
+
+
+def synthetic_result(bank: Bank, student: str, share: float, starter_for: str = "") -> Any:
+    """A result over every exercise of the bank, each earning ``share`` of its 10 points;
+    ``starter_for`` is an exercise handed in as its starter, unchanged."""
+    from grader.feedback import Message
+    from grader.results import CellRun, CheckOutcome, ExerciseResult, SubmissionResult
+
+    exercises, cells = [], []
+    for number, exercise in enumerate(bank.exercises, start=1):
+        points = 10 * share
+        check = CheckOutcome(
+            exercise.id,
+            "test_public::test_value",
+            Message("값이 맞습니다", "the value is right"),
+            "public",
+            "passed" if points == 10 else "failed",
+            points,
+            10.0,
+            None if points == 10 else Message("틀림", "wrong"),
+            None if points == 10 else "none-returned",
+        )
+        exercises.append(ExerciseResult(exercise.id, True, (check,)))
+        source = (exercise.folder / "starter.py").read_text(encoding="utf-8")
+        if exercise.id != starter_for:
+            source += "\nanswered = True\n"
+        cells.append(CellRun(number, exercise.id, "ok", source=source))
+    return SubmissionResult(
+        student, f"{student}.py", "sha", "v1", tuple(exercises), cells=tuple(cells)
+    )
+
+
+@pytest.fixture(scope="module")
+def class_page(bank: Bank, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from grader.report import write_reports
+
+    out = tmp_path_factory.mktemp("class-page")
+    results = [
+        synthetic_result(bank, "김민준", 1.0),
+        synthetic_result(bank, "Alexandra Konstantinopoulou", 1.0),
+        synthetic_result(bank, "lee", 0.95),
+        synthetic_result(bank, "park", 0.5, starter_for="one_hot"),
+        synthetic_result(bank, "choi", 0.0, starter_for="one_hot"),
+    ]
+    write_reports(results, bank, out)
+    return out
+
+
+@pytest.mark.parametrize("device", sorted(WIDTHS))
+def test_the_class_page_never_scrolls_sideways_and_its_table_keeps_names_whole(
+    class_page: Path, browser: Any, device: str
+) -> None:
+    page, _, problems = open_page(browser, class_page / "index.html", WIDTHS[device])
+    assert problems == []
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"the class page scrolls sideways by {overflow}px on a {device}"
+    line = 15 * 1.5
+    for cell in page.locator("#students tbody td:first-child").all():
+        column = cell.bounding_box()
+        assert column is not None and column["width"] >= 100, column
+        name = cell.locator("a")
+        box = name.bounding_box()
+        assert box is not None, name.inner_text()
+        # A name takes at most two lines, never one or two letters a line.
+        assert box["height"] <= 2 * line + 2, (name.inner_text(), box)
+    for header in page.locator("#students thead th.exercise-title").all():
+        box = header.bounding_box()
+        assert box is not None and box["width"] >= 60 and box["height"] < 110, box
+        words = header.locator("[lang=ko]").inner_text().split()
+        # No word of a title is broken over lines: each is narrower than its header.
+        for word in words:
+            width = page.evaluate(
+                "w => { const s = document.createElement('span'); s.textContent = w;"
+                " s.style.whiteSpace = 'nowrap'; s.style.fontSize = '.85rem';"
+                " document.body.appendChild(s); const x = s.getBoundingClientRect().width;"
+                " s.remove(); return x; }",
+                word,
+            )
+            assert width <= box["width"], (word, width, box)
+    page.close()
+
+
+def test_on_a_phone_the_name_column_stays_while_the_table_scrolls(
+    class_page: Path, browser: Any
+) -> None:
+    page, _, _ = open_page(browser, class_page / "index.html", WIDTHS["phone"])
+    scroller = page.locator("#students").locator("xpath=..")
+    sizes = scroller.evaluate("s => [s.scrollWidth, s.clientWidth]")
+    assert sizes[0] > sizes[1] + 200, f"the table does not scroll: {sizes}"
+    before = page.locator("#students tbody tr td:first-child").first.bounding_box()
+    total = page.locator("#students tbody tr [data-testid=total]").first
+    scroller.evaluate("s => s.scrollLeft = s.scrollWidth")
+    after = page.locator("#students tbody tr td:first-child").first.bounding_box()
+    assert before is not None and after is not None and abs(after["x"] - before["x"]) < 1
+    # The total, at the far right, has come into view beside the name.
+    box = total.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= WIDTHS["phone"]
+    # The name is drawn over the cells that pass under it, not mixed with them.
+    x, y = after["x"] + after["width"] / 2, after["y"] + 8
+    hit = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('td').cellIndex", [x, y]
+    )
+    assert hit == 0
+    page.close()
+
+
+def test_the_class_page_says_what_it_counts_in_the_reader_s_words(
+    bank: Bank, class_page: Path, browser: Any
+) -> None:
+    page, _, _ = open_page(browser, class_page / "index.html", WIDTHS["phone"])
+    labels = page.locator("svg text.bucket").all_text_contents()
+    assert labels[-2:] == ["90–99%", "100%"] and labels[0] == "0–9%"
+    bars = {
+        r.get_attribute("data-bucket"): r.locator("title").text_content()
+        for r in page.locator("svg rect").all()
+    }
+    assert bars["100%"] == "100%: 2" and bars["90–99%"] == "90–99%: 1"
+    left = page.locator("tr[data-student=choi] [data-testid=not-attempted]")
+    assert left.count() == 1 and left.inner_text() == "풀지 않음"
+    assert left.get_attribute("data-exercise") == "one_hot"
+    one_hot = page.locator("#exercise-rates tr[data-exercise=one_hot]")
+    assert one_hot.get_by_test_id("not-attempted-count").inner_text() == "2"
+    # park and choi left one_hot as its starter: their failures there are not mistakes.
+    mistake = page.locator("tr[data-diagnosis=none-returned]")
+    counts = mistake.get_by_test_id("diagnosis-count").all_inner_texts()
+    assert sorted(map(int, counts)) == [1] + [3] * (len(bank.exercises) - 1)
+    name = mistake.first.get_by_test_id("diagnosis-name")
+    assert name.inner_text() == "값이 None" and name.is_visible()
+    assert "돌려주지 않았거나" in mistake.first.get_by_test_id("diagnosis-explanation").inner_text()
+    assert "none-returned" not in page.locator("main").inner_text()
+    page.get_by_text("English", exact=True).click()
+    assert name.inner_text() == "None instead of a value"
+    assert left.inner_text() == "not attempted"
+    page.close()
