@@ -17,13 +17,29 @@ from grader.results import SubmissionResult
 
 
 def normalised(source: str) -> str:
-    """``source`` as code: its syntax tree, or for what does not parse (a magic, say) its
-    lines without comments, blank lines and indentation."""
+    """``source`` as code: its syntax tree without the released check cell's lines, or for
+    what does not parse (a magic, say) its lines without comments, blanks and indentation."""
     try:
-        return ast.dump(ast.parse(source))
+        tree = ast.parse(source)
     except (SyntaxError, ValueError):
         lines = (line.strip() for line in source.splitlines())
         return "\n".join(line for line in lines if line and not line.startswith("#"))
+    tree.body = [statement for statement in tree.body if not _is_check_cell(statement)]
+    return ast.dump(tree)
+
+
+def _is_check_cell(statement: ast.stmt) -> bool:
+    """Whether ``statement`` is what a released notebook's check cell holds after each
+    starter (``import grader`` and ``grader.check("<id>")``), which is no answer."""
+    if isinstance(statement, ast.Import):
+        return [alias.name for alias in statement.names] == ["grader"]
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and isinstance(call.func.value, ast.Name)
+        and (call.func.value.id, call.func.attr) == ("grader", "check")
+    )
 
 
 def starters(bank: Bank) -> dict[str, str]:

@@ -412,6 +412,15 @@ def test_an_untouched_starter_is_not_attempted_and_not_the_class_s_mistake(
     assert [e.text for e in by_testid(tree, "diagnosis-count")] == ["1"]
 
 
+def test_a_released_section_left_as_it_came_is_not_attempted(bank: Bank) -> None:
+    from grader.release import exercise_cells
+
+    _, *code = exercise_cells(bank.get("one_hot"))
+    runs = tuple(CellRun(n, "one_hot", "ok", source=c.source) for n, c in enumerate(code, 2))
+    released = replace(answer("kim", ""), cells=runs)
+    assert attempts.not_attempted(released, attempts.starters(bank)) == {"one_hot"}
+
+
 def test_a_changed_line_makes_the_starter_an_attempt(bank: Bank) -> None:
     starter = starter_of(bank, "one_hot")
     changed = answer("kim", starter.replace("y = None", "y = tf.one_hot(labels, 10)"))
