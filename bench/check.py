@@ -12,6 +12,11 @@ Times, in one run and alternating so that both see the same machine:
 
 Prints the medians, the cells' own run time as the runner measured it, and the ratio
 ``check / (import + cells)``, whose target is at most 1.3.
+
+Then ``grader.check("one_hot")`` in a student's kernel (an in-process IPython shell that
+has run the same answer): its first call in a fresh kernel and the median of later calls,
+beside its baseline, the checks' own work (each public check function called directly on
+the kernel's names, with no pytest, no wire format and no table).
 """
 
 from __future__ import annotations
@@ -60,10 +65,70 @@ def cell_seconds(notebook: Path) -> float:
         return grader.grade_file(notebook).timings["cells"]
 
 
+def measure_in_kernel(calls: int) -> dict[str, float]:
+    """In this (fresh) interpreter: a kernel that has run the answer, then grader.check."""
+    import importlib.util
+    import inspect
+    import types
+
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    shell = InteractiveShell.instance()
+    answer = (ROOT / "solutions" / EXERCISE / "solution.py").read_text(encoding="utf-8")
+    shell.run_cell(answer + "\nimport grader")
+
+    def timed(source: str) -> float:
+        started = time.perf_counter()
+        with capture_output():
+            assert shell.run_cell(source).success
+        return time.perf_counter() - started
+
+    call = f'grader.check("{EXERCISE}", bank={str(ROOT)!r})'
+    first = timed(call)
+    later = [timed(call) for _ in range(calls)]
+
+    path = ROOT / "exercises" / EXERCISE / "test_public.py"
+    spec = importlib.util.spec_from_file_location("public_checks", path)
+    assert spec is not None and spec.loader is not None
+    public = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(public)
+    student = types.SimpleNamespace(**shell.user_ns)
+    checks = [f for n, f in inspect.getmembers(public, inspect.isfunction) if n.startswith("test_")]
+
+    def bare() -> float:
+        started = time.perf_counter()
+        for check in checks:
+            check(student)
+        return time.perf_counter() - started
+
+    bare()
+    return {
+        "first": first,
+        "later": statistics.median(later),
+        "bare": statistics.median(bare() for _ in range(calls)),
+    }
+
+
+def in_kernel_seconds(calls: int) -> dict[str, float]:
+    """grader.check's first and later calls in a fresh kernel, and the checks' bare work."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    command = [sys.executable, __file__, "--in-kernel", str(calls)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    measured: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return measured
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    # The child that measures one fresh kernel (see in_kernel_seconds).
+    parser.add_argument("--in-kernel", type=int, metavar="CALLS", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.in_kernel:
+        sys.path.insert(0, str(ROOT))
+        print(json.dumps(measure_in_kernel(args.in_kernel)))
+        return
     with tempfile.TemporaryDirectory() as scratch:
         notebook = write_notebook(Path(scratch))
         check = [sys.executable, "-m", "grader.cli", "--bank", str(ROOT), "check", str(notebook)]
@@ -72,7 +137,11 @@ def main() -> None:
             imports.append(timed([sys.executable, "-c", "import tensorflow"]))
             checks.append(timed(check))
         cells = cell_seconds(notebook)
+    kernel = [in_kernel_seconds(calls=10) for _ in range(args.runs)]
     tf_import, graded = statistics.median(imports), statistics.median(checks)
+    first = statistics.median(k["first"] for k in kernel)
+    later = statistics.median(k["later"] for k in kernel)
+    bare = statistics.median(k["bare"] for k in kernel)
     print(
         json.dumps(
             {
@@ -82,6 +151,13 @@ def main() -> None:
                 "grader_check_s": round(graded, 3),
                 "ratio": round(graded / (tf_import + cells), 2),
                 "target_ratio": 1.3,
+                "in_notebook_check": {
+                    "first_call_s": round(first, 3),
+                    "later_calls_s": round(later, 3),
+                    "checks_own_work_s": round(bare, 3),
+                    "later_over_own_work": round(later / bare, 1),
+                    "later_vs_grader_check": f"1/{graded / later:.0f}",
+                },
             },
             indent=2,
         )

@@ -177,6 +177,25 @@ class _KernelRun:
         self.failures.append(f"{where}: {text}")
 
 
+#: pytest's own plugins that a check never needs; each costs a few ms of every call.
+_UNUSED_PLUGINS = [
+    f"-pno:{name}"
+    for name in (
+        "doctest",
+        "junitxml",
+        "pastebin",
+        "legacypath",
+        "stepwise",
+        "setuponly",
+        "setupplan",
+        "logging",
+        "faulthandler",
+        "threadexception",
+        "debugging",
+    )
+]
+
+
 def _run_pytest(paths: list[str], rootdir: Path, plugin: CheckPlugin) -> None:
     """Run the check files with the plugin, quietly: no conftest, no ini file, no plugin
     of the kernel's environment, nothing written into the course folder."""
@@ -192,6 +211,7 @@ def _run_pytest(paths: list[str], rootdir: Path, plugin: CheckPlugin) -> None:
         "no:terminal",
         "-p",
         "no:unraisableexception",
+        *_UNUSED_PLUGINS,
         "--capture=sys",
         "--import-mode=importlib",
         f"--rootdir={rootdir}",
