@@ -288,7 +288,9 @@ class _SubmissionRun:
             if self.session is None or self.session.gone is not None:
                 self.cells.append(CellRun(chunk.cell, chunk.exercise, "not-run"))
                 continue
-            self.cells.append(self.session.run_cell(chunk.cell, chunk.exercise, chunk.source))
+            self.cells.append(
+                self.session.run_cell(chunk.cell, chunk.exercise, chunk.source, chunk.first_line)
+            )
 
     def exercise_results(self) -> tuple[ExerciseResult, ...]:
         answered = set(self._points) if self.submission.has_markers else set(self.outcomes)

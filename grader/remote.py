@@ -113,6 +113,7 @@ class RunnerSession:
         self._cell: int | None = None
         self._stdout = TextBudget(self._limits.output_bytes)
         self._error_text = TextBudget(self._limits.output_bytes)
+        self._image_characters = self._limits.output_bytes
         ready = self._exchange(None, startup=True)
         self.missing_protections: list[str] = _protections(ready)
         #: Whether the runner got its own namespaces and filesystem view. Said before any
@@ -221,12 +222,18 @@ class RunnerSession:
 
     # -- requests ---------------------------------------------------------
 
-    def run_cell(self, cell: int, exercise: str | None, source: str) -> CellRun:
-        """Run one chunk of the submission; a runner that dies gives a 'crashed' run."""
+    def run_cell(
+        self, cell: int, exercise: str | None, source: str, first_line: int = 1
+    ) -> CellRun:
+        """Run one chunk of the submission; a runner that dies gives a 'crashed' run.
+
+        ``cell`` and ``first_line`` say where the chunk is in the notebook, so that its
+        traceback names the cell and line as the student numbers them.
+        """
         self.enter_section(exercise)
         self._cell = cell
         try:
-            return self._within_budgets(self._run_cell(cell, exercise, source))
+            return self._within_budgets(self._run_cell(cell, exercise, source, first_line))
         finally:
             self._cell = None
 
@@ -239,12 +246,25 @@ class RunnerSession:
             ename=display_text(run.ename, _MAX_ENAME),
             evalue=self._error_text.take(run.evalue, _MAX_EVALUE),
             traceback=self._error_text.take(run.traceback, _MAX_TRACEBACK),
+            images=self._images_within_budget(run.images),
         )
 
-    def _run_cell(self, cell: int, exercise: str | None, source: str) -> CellRun:
+    def _images_within_budget(
+        self, images: tuple[tuple[str, str], ...]
+    ) -> tuple[tuple[str, str], ...]:
+        # Whole images only, while the submission's share of image text lasts.
+        kept = []
+        for mime, data in images:
+            if len(data) <= self._image_characters:
+                self._image_characters -= len(data)
+                kept.append((mime, data))
+        return tuple(kept)
+
+    def _run_cell(self, cell: int, exercise: str | None, source: str, first_line: int) -> CellRun:
         started = time.perf_counter()
+        request = {"op": "run", "source": source, "cell": cell, "first_line": first_line}
         try:
-            value = self._exchange({"op": "run", "source": source})
+            value = self._exchange(request)
         except BudgetSpent as refused:
             # Nothing left of the section's budget: the cell is not sent at all.
             return CellRun(cell, exercise, "timeout", ename=refused.ename, evalue=refused.evalue)
@@ -288,6 +308,7 @@ class RunnerSession:
             evalue=_text(error.get("evalue")),
             traceback=_text(error.get("traceback")),
             seconds=time.perf_counter() - started,
+            images=protocol.cell_images(value.get("images")),
         )
 
     def request(self, op: str, **fields: Any) -> Any:

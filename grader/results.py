@@ -6,6 +6,7 @@ All frozen dataclasses; :meth:`SubmissionResult.to_json` and
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
@@ -31,6 +32,29 @@ class CellRun:
     #: The chunk's code as it ran, kept (capped, see :mod:`grader.shown`) so that pages
     #: are rendered from the store, never from a file that may have changed since.
     source: str = ""
+    #: The images the chunk displayed (figures, ``display(Image(...))``), in order, each
+    #: a MIME type and its base64 (checked, see :func:`grader.sandbox.protocol.cell_images`).
+    images: tuple[tuple[str, str], ...] = ()
+
+    def error_at(self) -> tuple[int, int] | None:
+        """The cell and line where the error was raised, as the traceback names them:
+        its last frame in the notebook's own code (``Cell In[7], line 3``), if any."""
+        found = _CELL_FRAME.findall(self.traceback[-_FRAME_SEARCH:])
+        if not found:
+            return None
+        cell, line = found[-1]
+        return int(cell), int(line)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CellRun:
+        images = tuple((str(mime), str(b64)) for mime, b64 in data.get("images", ()))
+        return cls(**{**data, "images": images})
+
+
+# IPython names a notebook cell's frames so; the grader numbers the cells (runner.py).
+_CELL_FRAME = re.compile(r"Cell In\[(\d{1,7})\], line (\d{1,7})")
+# How far back from its end a traceback is searched: its last frames are at its end.
+_FRAME_SEARCH = 8192
 
 
 @dataclass(frozen=True)
@@ -158,7 +182,7 @@ class SubmissionResult:
             sha256=data["sha256"],
             bank_version=data["bank_version"],
             exercises=exercises,
-            cells=tuple(CellRun(**cell) for cell in data.get("cells", [])),
+            cells=tuple(CellRun.from_json(cell) for cell in data.get("cells", [])),
             error=data.get("error"),
             notices=tuple(data.get("notices", [])),
             runner_status=data.get("runner_status", ""),

@@ -1,10 +1,10 @@
 """What a student's page shows of a submission, kept with its result in the store.
 
-Each chunk's code and each markdown cell of a notebook (with its pasted raster images)
-are kept as graded, so that every view is rendered from the store alone: a page never
-shows a file other than the one graded, and a rerun reads no submission again. What is
-kept is bounded per cell and per submission, whatever the file holds; what is cut says
-so (:data:`grader.text.TRUNCATED`).
+Each chunk's code (with the images it displayed) and each markdown cell of a notebook
+(with its pasted raster images) are kept as graded, so that every view is rendered from
+the store alone: a page never shows a file other than the one graded, and a rerun reads
+no submission again. What is kept is bounded per cell and per submission, whatever the
+file holds; what is cut says so (:data:`grader.text.TRUNCATED`).
 """
 
 from __future__ import annotations
@@ -31,14 +31,20 @@ RASTER_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 def kept(
     submission: Submission, runs: list[CellRun]
 ) -> tuple[tuple[CellRun, ...], tuple[MarkdownCell, ...]]:
-    """The runs, in order, each with its chunk's code, and the notebook's markdown cells,
-    all within the caps above.
+    """The runs, in order, each with its chunk's code and displayed images, and the
+    notebook's markdown cells, all within the caps above.
 
     ``runs`` holds one run per chunk, in the submission's order.
     """
     budget = TextBudget(MAX_SUBMISSION_TEXT)
+    # Displayed images have a budget of their own, so plots cannot crowd out pasted images.
+    outputs = _ImageBudget()
     with_code = tuple(
-        replace(run, source=budget.take(chunk.source, MAX_CELL_TEXT))
+        replace(
+            run,
+            source=budget.take(chunk.source, MAX_CELL_TEXT),
+            images=tuple(image for image in run.images if outputs.fits(image[1])),
+        )
         for chunk, run in zip(submission.chunks, runs, strict=False)
     )
     images = _ImageBudget()

@@ -28,6 +28,7 @@ _WORDS = {
         "score": "점수",
         "run": "실행 문제",
         "cell": "셀",
+        "line": "{line}번째 줄",
         "error": "오류",
         "timeout": "시간 초과",
         "crashed": "실행 중단",
@@ -40,6 +41,7 @@ _WORDS = {
         "score": "Score",
         "run": "Problem running the file",
         "cell": "cell",
+        "line": "line {line}",
         "error": "error",
         "timeout": "timed out",
         "crashed": "stopped",
@@ -119,4 +121,10 @@ def _cell_line(cell: CellRun, lang: Language) -> str:
     """A failed cell in one line: its number as the notebook counts, what happened, where."""
     words = _WORDS[lang]
     detail = display_text(f"{cell.ename}: {cell.evalue}".strip(": "), 600)
-    return f"{words['cell']} {cell.cell} ({words[cell.status]}): {detail}"
+    where = f"{words['cell']} {cell.cell}"
+    at = cell.error_at()
+    if at is not None:
+        # A function defined in an earlier cell fails there: that cell is named too.
+        raised_in = ", " if at[0] == cell.cell else f" → {words['cell']} {at[0]}, "
+        where += raised_in + words["line"].format(line=at[1])
+    return f"{where} ({words[cell.status]}): {detail}"

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from grader.errors import ProtocolError
+from grader.images import MAX_BASE64, SIGNATURES, is_image
 from grader.text import display_text, valid_unicode
 
 MAGIC = b"TFG1"
@@ -62,6 +63,11 @@ _INT_LIMIT = 2**63
 _MAX_INT_DIGITS = 20
 _MAX_HANDLE_TYPE = 200
 _MAX_HANDLE_REPR = 2000
+#: The image types a cell's display output crosses as, in the order a runner prefers them.
+IMAGE_TYPES = tuple(SIGNATURES)
+#: Most images one cell's run reply carries, and base64 characters of one image.
+MAX_CELL_IMAGES = 20
+MAX_IMAGE_BASE64 = MAX_BASE64
 
 
 @dataclass(frozen=True)
@@ -303,6 +309,23 @@ def _read_npy(blob: bytes) -> np.ndarray[Any, Any]:
         )
     flat = np.frombuffer(blob, dtype=dtype, count=count, offset=offset)
     return flat.reshape(shape, order="F" if fortran else "C").copy(order="K")
+
+
+def cell_images(value: Any) -> tuple[tuple[str, str], ...]:
+    """The images a run reply claims its cell displayed, as (type, base64) pairs: those
+    that are PNG or JPEG files within the caps above; anything else is dropped.
+
+    Runs on the grader's side: ``value`` is whatever the runner put there.
+    """
+    if not isinstance(value, list):
+        return ()
+    images = []
+    for item in value[:MAX_CELL_IMAGES]:
+        if isinstance(item, (list, tuple)) and len(item) == 2:
+            mime, data = item
+            if is_image(mime, data, MAX_IMAGE_BASE64):
+                images.append((mime, data))
+    return tuple(images)
 
 
 def _is_index(value: Any) -> bool:

@@ -13,6 +13,7 @@ that is data goes back as data; anything else stays here as a numbered handle.
 
 from __future__ import annotations
 
+import base64
 import importlib.abc
 import importlib.machinery
 import io
@@ -58,6 +59,7 @@ def prepare() -> None:
     import numpy.random  # noqa: F401  (imported lazily by seeding, after confinement)
     import tensorflow  # noqa: F401
     from IPython.core.interactiveshell import InteractiveShell
+    from traitlets import Type
     from traitlets.config import Config
 
     config = Config()
@@ -67,9 +69,28 @@ def prepare() -> None:
 
     class RunnerShell(InteractiveShell):
         last_traceback: list[str] = []  # noqa: RUF012
+        display_pub_class = Type(_display_publisher_class())
+        #: Where the cell being run starts in the notebook's cell (a marker splits a cell).
+        first_line = 1
 
         def _showtraceback(self, etype: Any, evalue: Any, stb: list[str]) -> None:
             RunnerShell.last_traceback = list(stb)
+
+        def line_up(self, lines: list[str]) -> list[str]:
+            # Blank lines before the chunk make a traceback's line numbers the cell's own;
+            # they are added after IPython's clean-up, which drops leading blank lines.
+            return ["\n"] * (self.first_line - 1) + lines
+
+        def enable_matplotlib(self, gui: str | None = None) -> Any:
+            # A graded notebook has no window and no browser to draw in: figures are
+            # drawn inline, as PNG outputs of the cell, whatever backend it asks for.
+            if gui not in (None, "auto", "inline"):
+                print(_ONLY_INLINE.format(gui=gui))
+            return super().enable_matplotlib("inline")  # type: ignore[no-untyped-call]
+
+        def enable_gui(self, gui: str | None = None) -> None:
+            # Inline figures need no event loop; enable_matplotlib never asks for another.
+            return None
 
         def system(self, cmd: str) -> None:
             # `!pip install` and `%pip install` would reach for the network the runner
@@ -80,7 +101,9 @@ def prepare() -> None:
             super().system(cmd)  # type: ignore[no-untyped-call]
 
     _shell = RunnerShell.instance(config=config)
+    _shell.input_transformers_post.append(_shell.line_up)
     sys.meta_path.append(_ColabStandIn())
+    _inline_figures()
     _warm_traceback_formatting()
 
 
@@ -89,6 +112,14 @@ _NO_INSTALL = (
     "채점 환경에서는 패키지를 설치하지 않습니다(네트워크가 없고 패키지가 정해져 있습니다). "
     "이 줄은 건너뛰었습니다. / Packages are not installed when grading (there is no network, "
     "and the package set is fixed); this line was skipped."
+)
+_ONLY_INLINE = (
+    "채점 환경에는 창이 없어 그림은 셀 출력(PNG)으로 그립니다(%matplotlib {gui} 대신 inline). "
+    "/ Grading has no window: figures are drawn inline, as PNG outputs of the cell "
+    "(inline instead of %matplotlib {gui})."
+)
+_IMAGE_LEFT_OUT = (
+    "[그림 하나가 출력 한도를 넘어 빠졌습니다 · an image was left out: over the output limit]"
 )
 _NO_COLAB = (
     "채점 환경은 Colab이 아니므로 google.colab은 아무 일도 하지 않습니다(드라이브 연결 등). "
@@ -136,6 +167,71 @@ class _ColabNothing:
         if name.startswith("__"):
             raise AttributeError(name)
         return _ColabNothing()
+
+
+def _inline_figures() -> None:
+    """Draw figures as Jupyter's inline backend does: each cell's figures become its PNG
+    outputs when it ends, or when it calls ``plt.show()``.
+
+    Keras imports matplotlib's pyplot in the zygote already, when matplotlib is
+    installed; choosing the backend here costs a few milliseconds more.
+    """
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return
+    _shell.enable_matplotlib("inline")
+
+
+def _display_publisher_class() -> Any:
+    """IPython's display publisher, keeping the PNG and JPEG images a cell displays."""
+    from IPython.core.displaypub import DisplayPublisher
+
+    class RunnerDisplayPublisher(DisplayPublisher):
+        """Keeps a cell's raster images for its run reply, prints the plain text of the
+        rest (as IPython's own does), and keeps no history of either."""
+
+        images: _CellImages | None = None
+
+        def publish(self, data: Any, metadata: Any = None, *args: Any, **kwargs: Any) -> None:
+            if not isinstance(data, dict):
+                raise TypeError(f"data must be a dict, got: {data!r}")
+            for mime in protocol.IMAGE_TYPES:
+                if mime in data and self.images is not None:
+                    if not self.images.keep(mime, data[mime]):
+                        print(_IMAGE_LEFT_OUT)
+                    return
+            if "text/plain" in data:
+                print(data["text/plain"])
+
+    return RunnerDisplayPublisher
+
+
+class _CellImages:
+    """The images one cell displayed, as base64, within the output budget the whole
+    submission shares with its text, and at most so many a cell."""
+
+    def __init__(self, budget: list[int]) -> None:
+        self._budget = budget
+        self._images: list[list[str]] = []
+
+    def keep(self, mime: str, data: Any) -> bool:
+        if isinstance(data, bytes):
+            text = base64.b64encode(data).decode("ascii")
+        elif isinstance(data, str):
+            text = "".join(data.split())
+        else:
+            return False
+        cap = min(protocol.MAX_IMAGE_BASE64, self._budget[0])
+        if not text or len(text) > cap or len(self._images) >= protocol.MAX_CELL_IMAGES:
+            return False
+        self._budget[0] -= len(text)
+        self._images.append([mime, text])
+        return True
+
+    def take(self) -> list[list[str]]:
+        images, self._images = self._images, []
+        return images
 
 
 def _warm_traceback_formatting() -> None:
@@ -191,6 +287,8 @@ class _Session:
         self.handles: dict[int, Any] = {}
         self.budget = [self.limits.output_bytes]
         self.stdout = _CappedStream(self.budget)
+        self.images = _CellImages(self.budget)
+        _shell.display_pub.images = self.images
         self.timed_out = False
 
     def to_handle(self, value: Any) -> protocol.Handle:
@@ -231,8 +329,13 @@ class _Session:
             signal.setitimer(signal.ITIMER_PROF, 0)
             signal.setitimer(signal.ITIMER_REAL, 0)
 
-    def run_cell(self, source: str, budget: tuple[float, float]) -> dict[str, Any]:
+    def run_cell(
+        self, source: str, budget: tuple[float, float], cell: int = 1, first_line: int = 1
+    ) -> dict[str, Any]:
         _shell.__class__.last_traceback = []
+        # Tracebacks then say "Cell In[7], line 3" with the notebook's own numbers.
+        _shell.execution_count = cell
+        _shell.first_line = first_line
         started = time.perf_counter()
         try:
             result = self.with_time_limit(
@@ -249,6 +352,7 @@ class _Session:
         return {
             "status": status,
             "stdout": self.stdout.take(),
+            "images": self.images.take(),
             "error": error,
             "seconds": time.perf_counter() - started,
         }
@@ -309,7 +413,12 @@ class _Session:
             if op == "exit":
                 return
             if op == "run":
-                value = self.run_cell(str(request["source"]), _budget(request))
+                value = self.run_cell(
+                    str(request["source"]),
+                    _budget(request),
+                    _number(request.get("cell"), 1 << 20),
+                    _number(request.get("first_line"), 1 << 20),
+                )
                 self.send({"ok": True, "value": value})
                 continue
             try:
@@ -318,6 +427,13 @@ class _Session:
                 self.send({"ok": False, "error": _error_text(error, timed_out=self.timed_out)})
                 continue
             self.send({"ok": True, "value": value})
+
+
+def _number(value: Any, largest: int) -> int:
+    """A cell or line number from a request: a whole number from 1 to ``largest``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return min(max(value, 1), largest)
+    return 1
 
 
 def _model_as_data(target: Any) -> dict[str, Any]:
