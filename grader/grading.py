@@ -31,6 +31,7 @@ from grader.errors import (
     ZygoteError,
 )
 from grader.plugin import CheckPlugin, NotAnswered, NotRun, register_hypothesis_profile
+from grader.quiet import import_tensorflow
 from grader.reference import ReferenceSolutions
 from grader.remote import RunnerSession, SectionBudget, StudentNamespace
 from grader.results import (
@@ -83,9 +84,7 @@ class Grader:
         self.zygote.start()
         # Checks and references need TensorFlow here too; importing it while the zygote
         # imports its own copy overlaps the two costs.
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        import tensorflow  # noqa: F401
-
+        import_tensorflow()
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -20,6 +20,7 @@ import functools
 import hashlib
 import json
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -140,18 +141,26 @@ def load_submission(
     try:
         raw = read_regular(path, limit=MAX_FILE_BYTES, within=within)
     except OSError as error:
-        raise SubmissionError(f"cannot read {path}: {error.strerror or error}") from None
+        reason = error.strerror or error
+        raise _unreadable(
+            f"{path} 파일을 열 수 없습니다 ({reason}).", f"cannot read {path}: {reason}"
+        ) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise SubmissionError(
-            f"{path.name} is {len(raw) // 2**20} MiB; submissions over "
-            f"{MAX_FILE_BYTES // 2**20} MiB are refused. Clear the notebook's outputs and resubmit."
+        size, limit = len(raw) // 2**20, MAX_FILE_BYTES // 2**20
+        raise _unreadable(
+            f"{path.name} 파일은 {size} MiB입니다. {limit} MiB가 넘는 제출물은 받지 않습니다. "
+            "노트북의 출력을 지우고 다시 제출하세요.",
+            f"{path.name} is {size} MiB; submissions over {limit} MiB are refused. "
+            "Clear the notebook's outputs and resubmit.",
         )
     digest = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise SubmissionError(
-            f"{path.name} is not UTF-8 text (byte {error.start}); save it again as UTF-8."
+        raise _unreadable(
+            f"{path.name} 파일은 UTF-8 텍스트가 아닙니다 (바이트 {error.start}). "
+            "UTF-8로 다시 저장하세요.",
+            f"{path.name} is not UTF-8 text (byte {error.start}); save it again as UTF-8.",
         ) from None
     if path.suffix == ".ipynb":
         notebook, chunks = _notebook_chunks(text, path)
@@ -161,7 +170,16 @@ def load_submission(
         module = tuple(split_source(text, cell=1))
         _within_cap(path, _sections(module), MAX_SECTIONS, "sections")
         return Submission(path, student, "module", module, digest)
-    raise SubmissionError(f"{path.name}: a submission is a .ipynb notebook or a .py module")
+    raise _unreadable(
+        f"{path.name}: 제출물은 .ipynb 노트북이나 .py 모듈이어야 합니다.",
+        f"{path.name}: a submission is a .ipynb notebook or a .py module",
+    )
+
+
+def _unreadable(ko: str, en: str) -> SubmissionError:
+    """The error for a file that cannot be read, in Korean, then English, as the cap's
+    error is: each view shows the student's language of it."""
+    return SubmissionError(f"{ko} / {en}")
 
 
 def split_source(source: str, cell: int) -> list[Chunk]:
@@ -210,21 +228,36 @@ def heading_levels(markdown: str) -> list[int]:
 
 def _notebook_chunks(text: str, path: Path) -> tuple[dict[str, Any], tuple[Chunk, ...]]:
     import nbformat
+    from nbformat.warnings import DuplicateCellId, MissingIDFieldWarning
 
     if not text.strip():
-        raise SubmissionError(f"{path.name} is empty; save the notebook in Jupyter and resubmit.")
+        raise _unreadable(
+            f"{path.name} 파일이 비어 있습니다. Jupyter에서 노트북을 저장한 뒤 다시 제출하세요.",
+            f"{path.name} is empty; save the notebook in Jupyter and resubmit.",
+        )
     try:
         json.loads(text)
     except json.JSONDecodeError as error:
-        raise SubmissionError(
+        raise _unreadable(
+            f"{path.name} 파일은 노트북이 아닙니다: {error.lineno}번째 줄 {error.colno}번째 "
+            f"칸의 JSON이 잘못되었습니다 ({error.msg}). Jupyter에서 열어 저장한 뒤 다시 "
+            "제출하세요.",
             f"{path.name} is not a notebook: invalid JSON at line {error.lineno}, "
-            f"column {error.colno} ({error.msg}). Open it in Jupyter, save it, and resubmit."
+            f"column {error.colno} ({error.msg}). Open it in Jupyter, save it, and resubmit.",
         ) from None
     try:
-        notebook = nbformat.reads(text, as_version=4)
+        # A notebook saved by older tools has cells without ids, which nbformat adds
+        # itself, warning from its own files; grading needs no ids.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MissingIDFieldWarning)
+            warnings.simplefilter("ignore", DuplicateCellId)
+            notebook = nbformat.reads(text, as_version=4)
     except Exception as error:
-        raise SubmissionError(
-            f"{path.name} is not a notebook nbformat can read ({type(error).__name__}: {error})."
+        why = f"{type(error).__name__}: {error}"
+        raise _unreadable(
+            f"{path.name} 파일은 nbformat이 읽을 수 있는 노트북이 아닙니다 ({why}). "
+            "Jupyter에서 열어 저장한 뒤 다시 제출하세요.",
+            f"{path.name} is not a notebook nbformat can read ({why}).",
         ) from None
     cells = notebook.get("cells", [])
     _within_cap(path, len(cells), MAX_CELLS, "cells")

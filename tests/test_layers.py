@@ -46,9 +46,10 @@ SANDBOX = sorted(name for name in MODULES if name.startswith("grader.sandbox"))
 VIEWS = ["grader.report", "grader.exports", "grader.junit", "grader.terminal"]
 
 
-#: What the untrusted side may share with the rest: errors, text cleaning and the
-#: bilingual message type, which import nothing else of the grader.
-SHARED = {"grader.errors", "grader.text", "grader.feedback"}
+#: What the untrusted side may share with the rest: errors, text cleaning, the bilingual
+#: message type and the import that keeps TensorFlow's start-up logs off the terminal,
+#: which import nothing else of the grader.
+SHARED = {"grader.errors", "grader.text", "grader.feedback", "grader.quiet"}
 
 
 @pytest.mark.parametrize("module", SANDBOX)

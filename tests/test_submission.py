@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from grader import messages
 from grader.errors import SubmissionError
 from grader.submission import (
     MAX_CELLS,
@@ -130,6 +132,40 @@ def test_a_broken_notebook_is_refused_with_what_to_do(
     path.write_bytes(content)
     with pytest.raises(SubmissionError, match=message):
         load_submission(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "korean"),
+    [
+        (b"", "파일이 비어 있습니다"),
+        (b"{not json", "1번째 줄 2번째 칸의 JSON이 잘못되었습니다"),
+        (b"\xff\xfe\x00garbage", "UTF-8 텍스트가 아닙니다"),
+        (b'{"cells": "nope"}', "nbformat이 읽을 수 있는 노트북이 아닙니다"),
+    ],
+)
+def test_a_broken_notebook_is_explained_in_korean_and_in_english(
+    tmp_path: Path, content: bytes, korean: str
+) -> None:
+    path = tmp_path / "broken.ipynb"
+    path.write_bytes(content)
+    with pytest.raises(SubmissionError) as refused:
+        load_submission(path)
+    told = messages.notice_parts(str(refused.value))
+    assert korean in told.ko and korean not in told.en
+    assert not any("\uac00" <= c <= "\ud7a3" for c in told.en) and "broken.ipynb" in told.en
+
+
+@pytest.mark.parametrize("minor", [4, 5])
+def test_a_notebook_without_cell_ids_is_read_without_a_warning(tmp_path: Path, minor: int) -> None:
+    cell = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": []}
+    notebook = {"cells": [{**cell, "source": "# EXERCISE: a\nx = 1\n"}], "metadata": {}}
+    path = tmp_path / "old.ipynb"
+    path.write_text(json.dumps({**notebook, "nbformat": 4, "nbformat_minor": minor}))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        submission = load_submission(path)
+    assert submission.chunks[0].exercise == "a"
+    assert [str(w.message) for w in caught] == []
 
 
 def test_a_notebook_with_too_many_cells_is_refused(write_notebook: NotebookWriter) -> None:

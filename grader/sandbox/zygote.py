@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import ZygoteError
+from grader.quiet import native_logs_dropped
 from grader.sandbox.cgroup import descendants
 from grader.sandbox.confinement import (
     Confinement,
@@ -296,7 +297,8 @@ def _serve(control: socket.socket) -> None:
     from grader.sandbox import runner
 
     try:
-        runner.prepare()
+        with native_logs_dropped():
+            runner.prepare()
     except Exception as error:
         control.send(json.dumps({"ready": False, "error": repr(error)}).encode())
         return
@@ -421,7 +423,8 @@ def _spawned_runner(fd: int, confinement_json: str, index: int) -> None:
     die_with_parent()
     confinement = _confinement_from_json(json.loads(confinement_json))
     missing = join_cgroup(confinement.cgroup)
-    runner.prepare()
+    with native_logs_dropped():
+        runner.prepare()
     sock = socket.socket(fileno=fd)
     missing.append("a warm zygote (spawned): this runner paid for its own imports")
     runner.serve(sock, confinement, index, False, missing)
