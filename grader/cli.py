@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 import sys
+import textwrap
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -29,8 +30,25 @@ if TYPE_CHECKING:
     from grader.grading import GradingOptions
 
 
+class _WholeWordsFormatter(argparse.HelpFormatter):
+    """Help folded between words only, so a default such as ``tf-grader==0.1.0`` reads
+    as one word that can be copied, at any width."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+
+class _Parser(argparse.ArgumentParser):
+    """The command's parsers; each subcommand's parser is one too (argparse makes the
+    subparsers of the class of their parent)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _WholeWordsFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="grader", description=__doc__)
+    parser = _Parser(prog="grader", description=__doc__)
     _add_bank(parser, default=None)
     commands = parser.add_subparsers(dest="command", required=True)
 

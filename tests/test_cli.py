@@ -103,3 +103,18 @@ def test_help_shows_the_grader_package_default_once() -> None:
     done = grader("release", "--help")
     assert "tf-grader==tf-grader" not in " ".join(done.stdout.split())
     assert "tf-grader==" in done.stdout
+
+
+def test_help_at_80_columns_never_breaks_the_grader_package_default_at_its_hyphen() -> None:
+    env = {**os.environ, "COLUMNS": "80"}
+    done = subprocess.run(
+        [sys.executable, "-m", "grader.cli", "release", "--help"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert any(word.startswith("tf-grader==") for word in done.stdout.split())
+    assert all(len(line) <= 80 for line in done.stdout.splitlines())

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from grader import messages
 from grader.bank import Bank
+from grader.errors import SubmissionError
 from grader.feedback import Language, Message
 from grader.results import CellRun, CheckOutcome, ExerciseResult, SubmissionResult
+from grader.submission import load_submission
 from grader.terminal import print_check_result
 
 LONG_KO = (
@@ -102,3 +106,16 @@ def test_an_unreadable_file_is_explained_once_not_once_per_check(public_bank: Ba
     text = printed(result, public_bank)
     assert text.count("invalid JSON") == 1
     assert "검사 6개를 채점하지 않았습니다" in text and "점수: 0 / 6" in text
+
+
+def test_an_unreadable_notebook_is_explained_in_the_students_language(
+    public_bank: Bank, tmp_path: Path
+) -> None:
+    broken = tmp_path / "kim.ipynb"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(SubmissionError) as refused:
+        load_submission(broken)
+    result = a_result(exercises=(), cells=(), notices=(), error=str(refused.value))
+    korean, english = printed(result, public_bank), printed(result, public_bank, "en")
+    assert "JSON이잘못되었습니다" in joined(korean) and "invalid JSON" not in korean
+    assert "invalid JSON" in english and "잘못" not in english
