@@ -89,9 +89,11 @@ def hidden_error(title: Message, ename: str) -> Message:
 
 
 def submission_unreadable(detail: str) -> Message:
+    """The file could not be read; a detail in both languages is split between them."""
+    said = notice_parts(detail)
     return Message(
-        ko=f"제출 파일을 읽을 수 없습니다: {detail}",
-        en=f"The submission could not be read: {detail}",
+        ko=f"제출 파일을 읽을 수 없습니다: {said.ko}",
+        en=f"The submission could not be read: {said.en}",
     )
 
 

@@ -366,3 +366,15 @@ def test_later_code_that_binds_a_checked_name_is_found_with_its_cell(
     submission = load_submission(path)
     found = submission.rebound_after(1, {"model", "W", "step", "np", "training_step"})
     assert found == {"model": 4, "step": 3, "np": 3}
+
+
+def test_a_check_left_unrun_by_an_unreadable_file_says_why_in_each_language(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "kim.ipynb"
+    path.write_bytes(b"")
+    with pytest.raises(SubmissionError) as refused:
+        load_submission(path)
+    said = messages.submission_unreadable(str(refused.value))
+    assert said.ko.endswith("노트북을 저장한 뒤 다시 제출하세요.") and "is empty" not in said.ko
+    assert said.en.endswith("resubmit.") and "비어" not in said.en
