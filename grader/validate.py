@@ -24,6 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader import diagnoses
 from grader.bank import Bank, Exercise, load_bank
 from grader.grading import Grader, GradingOptions
 from grader.results import CheckOutcome, ExerciseResult
@@ -185,6 +186,19 @@ def _bank_verdicts(exercise: Exercise) -> Iterator[Verdict]:
             0,
             False,
             f"{len(named)} known-mistake variants; at least {MIN_MISTAKES} are needed",
+        )
+    unnamed = sorted(
+        {d for d in named if d not in exercise.mistakes and d not in diagnoses.FRAMEWORK}
+    )
+    if unnamed:
+        yield Verdict(
+            exercise.id,
+            "names",
+            0,
+            0,
+            False,
+            f"mistakes without a name for the pages: {', '.join(unnamed)}; give each "
+            "[mistakes.<slug>] ko, en, explanation_ko and explanation_en in exercise.toml",
         )
     if HARDCODED not in declared:
         yield Verdict(

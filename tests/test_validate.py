@@ -64,6 +64,10 @@ def test_a_mistake_whose_diagnosis_is_never_named_is_unsound(tmp_path: Path) -> 
         verdicts = {v.variant: v for v in validate(bank, grader)}
     assert not verdicts["mistake no_padding"].sound
     assert "some-other-mistake" in str(verdicts["mistake no_padding"].problem)
+    # Nor does the page have a name for it: exercise.toml names the bank's own mistakes.
+    assert not verdicts["names"].sound
+    assert "some-other-mistake" in str(verdicts["names"].problem)
+    assert "padding-forgotten" not in str(verdicts["names"].problem)
 
 
 def test_a_correct_alternative_that_loses_points_is_unsound(tmp_path: Path) -> None:
