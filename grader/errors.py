@@ -41,15 +41,15 @@ class ProtocolError(GraderError):
     """
 
 
-class RunnerGone(GraderError):
-    """The runner died, hung past its time limit, or was killed; it can answer no more."""
+class SubmissionFailed(Exception):
+    """Base of what a submission did to itself: it raised, ran out of time, crashed.
 
-    def __init__(self, message: str, *, reason: str = "crashed") -> None:
-        super().__init__(message)
-        self.reason = reason
+    Never a :class:`GraderError`: a student's failure is graded, it is not the grader
+    failing, and the command line does not exit as if it were.
+    """
 
 
-class StudentError(GraderError):
+class StudentError(SubmissionFailed):
     """Student code raised while the grader was calling into it.
 
     Carries the exception's type name, message and traceback as text: the
@@ -61,6 +61,26 @@ class StudentError(GraderError):
         self.ename = ename
         self.evalue = evalue
         self.traceback = traceback
+
+
+class RunnerGone(SubmissionFailed):
+    """The runner can answer no more; which subclass says why."""
+
+
+class RunnerTimedOut(RunnerGone):
+    """The runner ran past its section's time budget and did not stop when told: killed."""
+
+
+class RunnerCrashed(RunnerGone):
+    """The runner exited or its connection broke (``os._exit``, a segfault, a signal)."""
+
+
+class RunnerOutOfMemory(RunnerGone):
+    """The runner passed its memory limit and the kernel ended it."""
+
+
+class RunnerMisbehaved(RunnerGone):
+    """The runner sent what the protocol does not allow: killed, its message discarded."""
 
 
 class UnconfinedError(GraderError):

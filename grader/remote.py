@@ -17,7 +17,15 @@ from typing import Any
 
 import numpy as np
 
-from grader.errors import ProtocolError, RunnerGone, StudentError
+from grader.errors import (
+    ProtocolError,
+    RunnerCrashed,
+    RunnerGone,
+    RunnerMisbehaved,
+    RunnerOutOfMemory,
+    RunnerTimedOut,
+    StudentError,
+)
 from grader.results import CellRun, CellStatus, Overrun
 from grader.sandbox import protocol
 from grader.sandbox.cgroup import ProcessTreeMeter, RunnerCgroup
@@ -146,17 +154,17 @@ class RunnerSession:
             return f"{self.gone} ({describe_status(self.exit_status)})"
         return describe_status(self.exit_status)
 
-    def _kill(self, message: str, reason: str) -> RunnerGone:
+    def _kill(self, message: str, kind: type[RunnerGone]) -> RunnerGone:
         # A runner that closed its end has ended on its own: its exit status is still to
         # be read, so it is not killed; close() collects it (killing after a short wait).
-        if reason != "exited":
+        if kind is not RunnerCrashed:
             self._zygote.kill(self._process)
             if self._cgroup is not None:
                 self._cgroup.kill_all()
         if self._cgroup is not None and self._cgroup.hit_memory_limit():
-            reason = "memory"
+            kind = RunnerOutOfMemory
             message = f"the runner passed its {self._limits.memory_mb} MiB memory limit"
-        self.gone = RunnerGone(message, reason=reason)
+        self.gone = kind(message)
         return self.gone
 
     # -- budgets ----------------------------------------------------------
@@ -269,7 +277,7 @@ class RunnerSession:
             # Nothing left of the section's budget: the cell is not sent at all.
             return CellRun(cell, exercise, "timeout", ename=refused.ename, evalue=refused.evalue)
         except RunnerGone as gone:
-            ended: CellStatus = "timeout" if gone.reason == "timeout" else "crashed"
+            ended: CellStatus = "timeout" if isinstance(gone, RunnerTimedOut) else "crashed"
             return CellRun(
                 cell,
                 exercise,
@@ -279,13 +287,13 @@ class RunnerSession:
                 seconds=time.perf_counter() - started,
             )
         if not isinstance(value, dict):
-            raise self._kill("the runner's answer to a cell was not a record", "protocol")
+            raise self._kill("the runner's answer to a cell was not a record", RunnerMisbehaved)
         reported = value.get("error")
         error: dict[str, Any] = reported if isinstance(reported, dict) else {}
         reported_status = value.get("status")
         if reported_status not in ("ok", "error", "timeout"):
             message = f"the runner reported an unknown cell status {reported_status!r}"
-            raise self._kill(message, "protocol")
+            raise self._kill(message, RunnerMisbehaved)
         status: CellStatus = reported_status
         spent = self._spent() if status in ("timeout", "error") else None
         if spent is not None:
@@ -331,7 +339,7 @@ class RunnerSession:
                 spent = self._spent()
                 assert spent is not None
                 if spent.limit.startswith("total"):
-                    raise self._kill(spent.describe(), "timeout")
+                    raise self._kill(spent.describe(), RunnerTimedOut)
                 raise BudgetSpent(spent)
         cpu_before, wall_before = self._meter.cpu_seconds(), time.monotonic()
         try:
@@ -340,21 +348,25 @@ class RunnerSession:
                 self._channel.send(protocol.encode_frame({**message, "budget": budget}))
             over = self._await_reply(cpu_before, wall_before, allowance)
             if over is not None:
-                raise self._kill(f"{self._record(over).describe()}, and did not stop", "timeout")
+                raise self._kill(
+                    f"{self._record(over).describe()}, and did not stop", RunnerTimedOut
+                )
             waited = time.monotonic() - wall_before
             reply = self._channel.receive(timeout=max(allowance.wall + _WALL_GRACE - waited, 1.0))
         except TimeoutError:
             if startup:
                 late = f"the runner did not start within {_STARTUP_SECONDS:.0f} s"
-                raise self._kill(late, "timeout") from None
+                raise self._kill(late, RunnerTimedOut) from None
             overrun = self._record(allowance.wall_limit)
-            raise self._kill(f"{overrun.describe()}, and did not stop", "timeout") from None
+            raise self._kill(f"{overrun.describe()}, and did not stop", RunnerTimedOut) from None
         except EOFError:
-            raise self._kill("the runner exited", "exited") from None
+            raise self._kill("the runner exited", RunnerCrashed) from None
         except ProtocolError as error:
-            raise self._kill(f"the runner sent a malformed message: {error}", "protocol") from None
+            raise self._kill(
+                f"the runner sent a malformed message: {error}", RunnerMisbehaved
+            ) from None
         except OSError as error:
-            raise self._kill(f"the runner's connection broke: {error}", "exited") from None
+            raise self._kill(f"the runner's connection broke: {error}", RunnerCrashed) from None
         finally:
             if not startup:
                 self._charge(self._meter.cpu_seconds() - cpu_before, time.monotonic() - wall_before)
@@ -371,7 +383,7 @@ class RunnerSession:
                 display_text(evalue, _MAX_EVALUE),
                 _text(failure.get("traceback"), _MAX_TRACEBACK),
             )
-        raise self._kill("the runner's answer has neither a value nor an error", "protocol")
+        raise self._kill("the runner's answer has neither a value nor an error", RunnerMisbehaved)
 
     def _await_reply(
         self, cpu_before: float, wall_before: float, allowance: _Allowance

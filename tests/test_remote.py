@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from grader.errors import RunnerGone, StudentError
+from grader.errors import RunnerCrashed, RunnerGone, RunnerTimedOut, StudentError
 from grader.remote import MissingName, RemoteObject, RunnerSession, StudentNamespace
 
 pytestmark = pytest.mark.slow
@@ -94,7 +94,15 @@ def test_a_runner_stuck_outside_python_is_killed_and_answers_no_more(runner: Sta
         "    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])\n"
         "    time.sleep(60)"
     )
-    with pytest.raises(RunnerGone, match=r"wall-clock backstop .* did not stop"):
+    with pytest.raises(RunnerTimedOut, match=r"wall-clock backstop .* did not stop"):
         StudentNamespace(session, "x").stuck()
     with pytest.raises(RunnerGone):
         StudentNamespace(session, "x").stuck()
+
+
+def test_a_runner_that_exits_is_a_crash_and_stays_gone(runner: Start) -> None:
+    session = runner("import os\ndef leave():\n    os._exit(3)")
+    with pytest.raises(RunnerCrashed, match=r"exited|connection"):
+        StudentNamespace(session, "x").leave()
+    with pytest.raises(RunnerCrashed):
+        StudentNamespace(session, "x").leave()
