@@ -49,7 +49,7 @@ VIEWS = ["grader.report", "grader.exports", "grader.junit", "grader.terminal"]
 #: What the untrusted side may share with the rest: errors, text cleaning, the bilingual
 #: message type and the import that keeps TensorFlow's start-up logs off the terminal,
 #: which import nothing else of the grader.
-SHARED = {"grader.errors", "grader.text", "grader.feedback", "grader.quiet"}
+SHARED = {"grader.errors", "grader.text", "grader.feedback", "grader.quiet", "grader.images"}
 
 
 @pytest.mark.parametrize("module", SANDBOX)
