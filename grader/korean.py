@@ -98,8 +98,8 @@ def _number_sound(number: str) -> Sound:
     zeros = len(stripped) - len(stripped.rstrip("0"))
     if zeros == 0:
         return _DIGIT[stripped[-1]]
-    # 십, 백, 천, 만, 억 all end in a consonant; 조 (10¹²) is the one that does not.
-    return "vowel" if zeros == 12 else "consonant"
+    # 십, 백, 천, 만, 억 all end in a consonant; 조 (10¹² to 10¹⁵: 십조, 백조, 천조) does not.
+    return "vowel" if 12 <= zeros < 16 else "consonant"
 
 
 def _english_sound(letters: str) -> Sound:
