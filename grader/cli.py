@@ -10,16 +10,17 @@ import os
 import sys
 import textwrap
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 import grader
-from grader.bank import find_bank_root, load_bank
+from grader.bank import Bank, find_bank_root, load_bank
 from grader.errors import GraderError
 from grader.feedback import Language
 from grader.gradescope import VISIBILITIES
@@ -54,26 +55,24 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="run the public checks on your work")
     check.add_argument("file", type=Path, help="your notebook (.ipynb) or module (.py)")
-    check.add_argument("--lang", choices=["ko", "en"], default="ko")
-    check.add_argument("--exercise", metavar="ID", help="check this exercise only (e.g. one_hot)")
+    _add_lang(check)
+    _add_exercise(check)
     _add_budget(check)
+    check.set_defaults(handler=_check)
 
     batch = commands.add_parser("batch", help="grade a whole class folder")
     batch.add_argument("folder", type=Path, help="folder of <student>.ipynb/.py or <student>/")
     batch.add_argument("--out", type=Path, required=True, help="where results and reports go")
-    batch.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    _add_jobs(batch)
     _add_budget(batch)
     batch.add_argument(
         "--cluster",
         metavar="ADDRESS",
         help="grade on a Dask distributed cluster (scheduler address, e.g. tcp://host:8786)",
     )
-    batch.add_argument(
-        "--lang",
-        choices=["ko", "en"],
-        default="ko",
-        help="language the reports open in (default ko)",
-    )
+    _add_lang(batch)
+    batch.set_defaults(handler=_batch)
+
     release = commands.add_parser("release", help="write the student material")
     release.add_argument("--out", type=Path, required=True, help="where the material goes")
     release.add_argument(
@@ -82,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         help="what the autograding workflow pip-installs when no instructor bank is "
         "checked out (default: %(default)s)",
     )
+    release.set_defaults(handler=_release)
     _add_ci(commands)
     _add_export(commands)
     _add_gradescope(commands)
@@ -89,13 +89,25 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="prove every check of the bank sound")
     validate.add_argument("exercises", nargs="*", help="only these exercise ids")
-    validate.add_argument(
-        "--jobs", type=int, default=1, help="prove exercises in N worker processes (default 1)"
-    )
+    _add_jobs(validate)
     _add_budget(validate)
-    for command in commands.choices.values():
+    validate.set_defaults(handler=_validate)
+    for command in _subcommands(parser):
         _add_bank(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """Every subcommand's parser below ``parser``, ``gradescope`` and its actions alike."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                yield command
+                yield from _subcommands(command)
+
+
+# The options more than one subcommand takes: each declared once, here, and added to a
+# subcommand's parser by one call.
 
 
 def _add_bank(parser: argparse.ArgumentParser, default: Any) -> None:
@@ -107,6 +119,59 @@ def _add_bank(parser: argparse.ArgumentParser, default: Any) -> None:
         default=default,
         help="the course folder holding exercises/ "
         "(default: the nearest one at or above the current folder)",
+    )
+
+
+def _add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=get_args(Language),
+        default="ko",
+        help="the language of the feedback and reports (default ko)",
+    )
+
+
+def _add_jobs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+
+
+def _add_exercise(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--exercise", metavar="ID", help="this exercise only (e.g. one_hot)")
+
+
+def _add_hidden_visibility(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--hidden-visibility",
+        choices=VISIBILITIES,
+        default="after_published",
+        help="when Gradescope shows students the hidden checks (default %(default)s)",
+    )
+
+
+def _add_budget(parser: argparse.ArgumentParser) -> None:
+    """The time each exercise may use, and whether an unconfined runner will do."""
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=Limits.cpu_seconds,
+        metavar="SECONDS",
+        help="CPU seconds each exercise's cells and checks may use, whatever the machine's "
+        "load (default %(default)g; an exercise.toml may ask for more)",
+    )
+    parser.add_argument(
+        "--trust-submissions",
+        action="store_true",
+        help="grade even where runners cannot be confined (no namespaces): only for "
+        "submissions you trust not to read the bank or your files",
+    )
+    parser.add_argument(
+        "--wall-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="wall-clock seconds an exercise may take, a backstop against code that waits "
+        f"without computing (default: {_WALL_FACTOR} times --timeout, at least "
+        f"{Limits.wall_seconds:g})",
     )
 
 
@@ -123,16 +188,18 @@ def _add_ci(commands: Any) -> None:
     )
     ci.add_argument("--all", action="store_true", help="grade every submission in the repository")
     ci.add_argument("--junit", type=Path, help="also write a JUnit XML report here")
-    ci.add_argument(
+    policy = ci.add_mutually_exclusive_group()
+    policy.add_argument(
         "--fail-under",
         type=float,
         metavar="PERCENT",
         help="fail when the score is below PERCENT of the points "
         "(default: fail when an answered exercise loses points)",
     )
-    ci.add_argument("--never-fail", action="store_true", help="exit 0 whatever the score")
-    ci.add_argument("--lang", choices=["ko", "en"], default="ko")
+    policy.add_argument("--never-fail", action="store_true", help="exit 0 whatever the score")
+    _add_lang(ci)
     _add_budget(ci)
+    ci.set_defaults(handler=_ci)
 
 
 def _add_export(commands: Any) -> None:
@@ -147,7 +214,7 @@ def _add_export(commands: Any) -> None:
         help="where to write (default: grades.csv, canvas.csv, gradescope/ or junit.xml "
         "next to results.sqlite)",
     )
-    export.add_argument("--lang", choices=["ko", "en"], default="ko")
+    _add_lang(export)
     export.add_argument(
         "--assignment", default="TensorFlow/Keras", help="the Canvas assignment column"
     )
@@ -161,7 +228,8 @@ def _add_export(commands: Any) -> None:
         help="one Canvas assignment column for the total (default), or one per exercise "
         "named '<assignment>: <exercise>'",
     )
-    export.add_argument("--hidden-visibility", choices=VISIBILITIES, default="after_published")
+    _add_hidden_visibility(export)
+    export.set_defaults(handler=_export)
 
 
 def _add_gradescope(commands: Any) -> None:
@@ -170,14 +238,16 @@ def _add_gradescope(commands: Any) -> None:
     bundle = actions.add_parser("bundle", help="write setup.sh, run_autograder and the zip")
     bundle.add_argument("--out", type=Path, required=True)
     _add_budget(bundle)
-    bundle.add_argument("--lang", choices=["ko", "en"], default="ko")
-    bundle.add_argument("--hidden-visibility", choices=VISIBILITIES, default="after_published")
+    _add_lang(bundle)
+    _add_hidden_visibility(bundle)
+    bundle.set_defaults(handler=_gradescope_bundle)
     run = actions.add_parser("grade", help="grade one submission folder (run_autograder)")
     run.add_argument("submission", type=Path, help="the folder Gradescope unpacked it into")
     run.add_argument("--results", type=Path, required=True, help="where results.json goes")
     _add_budget(run)
-    run.add_argument("--lang", choices=["ko", "en"], default="ko")
-    run.add_argument("--hidden-visibility", choices=VISIBILITIES, default="after_published")
+    _add_lang(run)
+    _add_hidden_visibility(run)
+    run.set_defaults(handler=_gradescope_grade)
 
 
 def _add_prairielearn(commands: Any) -> None:
@@ -196,7 +266,8 @@ def _add_prairielearn(commands: Any) -> None:
         help="PrairieLearn's limit on a whole grading job (default %(default)s; at most 600)",
     )
     _add_budget(course)
-    course.add_argument("--lang", choices=["ko", "en"], default="ko")
+    _add_lang(course)
+    course.set_defaults(handler=_prairielearn_course)
     run = actions.add_parser("grade", help="grade one submission folder (the entrypoint)")
     run.add_argument(
         "submission",
@@ -211,48 +282,15 @@ def _add_prairielearn(commands: Any) -> None:
         default=Path("/grade/results/results.json"),
         help="where results.json goes (default /grade/results/results.json)",
     )
-    run.add_argument("--exercise", help="grade this exercise only (the question's)")
+    _add_exercise(run)
     _add_budget(run)
-    run.add_argument("--lang", choices=["ko", "en"], default="ko")
-
-
-def _add_budget(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--timeout",
-        type=float,
-        default=Limits.cpu_seconds,
-        metavar="SECONDS",
-        help="CPU seconds each exercise's cells and checks may use, whatever the machine's "
-        "load (default %(default)g; an exercise.toml may ask for more)",
-    )
-    command.add_argument(
-        "--trust-submissions",
-        action="store_true",
-        help="grade even where runners cannot be confined (no namespaces): only for "
-        "submissions you trust not to read the bank or your files",
-    )
-    command.add_argument(
-        "--wall-timeout",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="wall-clock seconds an exercise may take, a backstop against code that waits "
-        f"without computing (default: {_WALL_FACTOR} times --timeout, at least "
-        f"{Limits.wall_seconds:g})",
-    )
+    _add_lang(run)
+    run.set_defaults(handler=_prairielearn_grade)
 
 
 _WALL_FACTOR = 5
 #: The whole submission may use this many sections' worth of time.
 _TOTAL_FACTOR = 15
-
-
-def _options(args: argparse.Namespace, **options: Any) -> GradingOptions:
-    """Grading options from the command line's budget and trust flags."""
-    from grader.grading import GradingOptions
-
-    options.setdefault("trust_submissions", bool(args.trust_submissions))
-    return GradingOptions(limits=_limits(args), **options)
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -273,16 +311,44 @@ def _limits(args: argparse.Namespace) -> Limits:
     )
 
 
+def _check_jobs(args: argparse.Namespace) -> None:
+    if args.jobs < 1:
+        raise GraderError("--jobs must be at least 1")
+
+
+def _bank(args: argparse.Namespace, *starts: Path, with_solutions: bool = True) -> Bank:
+    """The bank ``--bank`` names, or the nearest one at or above ``starts`` (see
+    :func:`grader.bank.find_bank_root`)."""
+    return load_bank(args.bank or find_bank_root(*starts), with_solutions=with_solutions)
+
+
+def _autograder_options(args: argparse.Namespace) -> GradingOptions:
+    from grader.grading import GradingOptions
+
+    return GradingOptions.for_autograder(
+        _limits(args), args.submission, args.results, trust_submissions=args.trust_submissions
+    )
+
+
+def _submissions_in(folder: Path) -> tuple[list[Path], list[str]]:
+    """The files of an autograder's submission folder to grade, and a note for each other
+    one: links, FIFOs and devices are never read, and the student is told which and why."""
+    from grader.submission import files_in, select_submissions
+    from grader.untrusted_files import refused_below
+
+    chosen, passed_over = select_submissions(files_in(folder))
+    refused = [f"{path.relative_to(folder)}: {why}" for path, why in refused_below(folder)]
+    return chosen, [*refused, *passed_over]
+
+
 def _check(args: argparse.Namespace, console: Console) -> int:
-    from grader.grading import Grader
+    from grader.grading import Grader, GradingOptions
     from grader.terminal import print_check_result, print_elapsed
 
     if not args.file.is_file():
         raise GraderError(f"{args.file} does not exist; give the path of your notebook or .py file")
-    root = args.bank or find_bank_root(args.file.parent, Path.cwd())
-    bank = load_bank(root, with_solutions=False)
-    # A student's own code on the student's own machine: confinement is a courtesy.
-    options = _options(args, hidden=False, answered_only=True, trust_submissions=True)
+    bank = _bank(args, args.file.parent, Path.cwd(), with_solutions=False)
+    options = GradingOptions.for_check(_limits(args))
     if args.exercise is not None:
         bank.get(args.exercise)
     lang: Language = args.lang
@@ -312,15 +378,15 @@ def _only_exercise(
 
 def _batch(args: argparse.Namespace, console: Console) -> int:
     from grader.batch import run_batch
+    from grader.grading import GradingOptions
 
     if not args.folder.is_dir():
         raise GraderError(f"{args.folder} is not a folder of submissions")
-    if args.jobs < 1:
-        raise GraderError("--jobs must be at least 1")
+    _check_jobs(args)
     if args.out.exists() and not args.out.is_dir():
         raise GraderError(f"--out {args.out} is a file; give a folder for results and reports")
-    bank = load_bank(args.bank or find_bank_root())
-    options = _options(args)
+    bank = _bank(args)
+    options = GradingOptions.for_batch(_limits(args), trust_submissions=args.trust_submissions)
     started = time.perf_counter()
     columns = (
         TextColumn("{task.description}"),
@@ -373,15 +439,14 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
 def _validate(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 
-    from grader.grading import Grader
+    from grader.grading import Grader, GradingOptions
     from grader.validate import validate, validate_in_parallel
 
-    if args.jobs < 1:
-        raise GraderError("--jobs must be at least 1")
-    bank = load_bank(args.bank or find_bank_root())
+    _check_jobs(args)
+    bank = _bank(args)
     for exercise_id in args.exercises:
         bank.get(exercise_id)
-    options = _options(args, answered_only=True)
+    options = GradingOptions.for_validate(_limits(args), trust_submissions=args.trust_submissions)
     table = Table(title=f"bank {bank.version}", title_justify="left")
     for column in ("exercise", "variant", "points", "sound", "problem"):
         table.add_column(column, justify="right" if column == "points" else "left")
@@ -413,7 +478,7 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
 def _release(args: argparse.Namespace, console: Console) -> int:
     from grader.release import release
 
-    bank = load_bank(args.bank or find_bank_root(), with_solutions=False)
+    bank = _bank(args, with_solutions=False)
     written = release(bank, args.out, grader_package=args.grader_package)
     console.print(f"{len(written)} files for {len(bank.exercises)} exercises in {args.out}")
     return 0
@@ -422,7 +487,7 @@ def _release(args: argparse.Namespace, console: Console) -> int:
 def _ci(args: argparse.Namespace, console: Console) -> int:
     from grader import github
     from grader.exports import write_atomically
-    from grader.grading import Grader
+    from grader.grading import Grader, GradingOptions
     from grader.junit import junit_xml
     from grader.results import SubmissionResult
 
@@ -433,12 +498,9 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
     bank, refused_bank = github.instructor_bank(
         workflow, args.bank or os.environ.get("GRADER_BANK")
     )
-    hidden = any(e.hidden_checks for e in bank.exercises)
     selection = github.select(workflow, args.paths, everything=args.all)
-    options = _options(
-        args,
-        hidden=hidden,
-        hidden_paths=(str(workflow.workspace),),
+    options = GradingOptions.for_ci(
+        _limits(args), bank, workflow.workspace, trust_submissions=args.trust_submissions
     )
     results: list[SubmissionResult] = []
     notices: list[str] = []
@@ -450,7 +512,7 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
         workflow=workflow,
         results=results,
         titles={e.id: e.title.in_language(args.lang) for e in bank.exercises},
-        hidden=hidden,
+        hidden=options.hidden,
         bank_version=bank.version,
         lang=args.lang,
         policy=github.Policy(args.fail_under, args.never_fail),
@@ -510,40 +572,30 @@ def _export(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def _gradescope(args: argparse.Namespace, console: Console) -> int:
+def _gradescope_bundle(args: argparse.Namespace, console: Console) -> int:
     from grader import gradescope
 
-    if args.action == "bundle":
-        bank = load_bank(args.bank or find_bank_root())
-        archive = gradescope.write_bundle(
-            bank,
-            args.out,
-            timeout=args.timeout,
-            lang=args.lang,
-            hidden_visibility=args.hidden_visibility,
-        )
-        console.print(f"autograder for {len(bank.exercises)} exercises: upload {archive}")
-        return 0
-    return _gradescope_grade(args)
+    bank = _bank(args)
+    archive = gradescope.write_bundle(
+        bank,
+        args.out,
+        timeout=args.timeout,
+        lang=args.lang,
+        hidden_visibility=args.hidden_visibility,
+    )
+    console.print(f"autograder for {len(bank.exercises)} exercises: upload {archive}")
+    return 0
 
 
-def _gradescope_grade(args: argparse.Namespace) -> int:
+def _gradescope_grade(args: argparse.Namespace, console: Console) -> int:
     """Grade a Gradescope submission folder; whatever happens, leave a results.json saying so."""
     from grader import gradescope
     from grader.exports import write_atomically
     from grader.grading import Grader
-    from grader.submission import files_in, select_submissions
-    from grader.untrusted_files import refused_below
 
     try:
-        bank = load_bank(args.bank or find_bank_root())
-        chosen, passed_over = select_submissions(files_in(args.submission))
-        # Links, FIFOs and devices are never read; the student is told which and why.
-        refused = [
-            f"{path.relative_to(args.submission)}: {why}"
-            for path, why in refused_below(args.submission)
-        ]
-        passed_over = [*refused, *passed_over]
+        bank = _bank(args)
+        chosen, passed_over = _submissions_in(args.submission)
         if not chosen:
             document = gradescope.failure_document(
                 "\n".join(
@@ -556,10 +608,7 @@ def _gradescope_grade(args: argparse.Namespace) -> int:
                 )
             )
         else:
-            # The runner sees neither the submission folder nor where the grade is written.
-            hidden = (str(args.submission.resolve()), str(args.results.resolve().parent))
-            options = _options(args, hidden_paths=hidden)
-            with Grader(bank, options) as warm:
+            with Grader(bank, _autograder_options(args)) as warm:
                 results = warm.grade_answers(chosen)
                 notes = (*passed_over, *warm.notices)
             document = gradescope.results_document(
@@ -576,53 +625,41 @@ def _gradescope_grade(args: argparse.Namespace) -> int:
     return 0
 
 
-def _prairielearn(args: argparse.Namespace, console: Console) -> int:
+def _prairielearn_course(args: argparse.Namespace, console: Console) -> int:
     from grader import prairielearn
 
-    if args.action == "course":
-        bank = load_bank(args.bank or find_bank_root())
-        written = prairielearn.write_course(
-            bank,
-            args.out,
-            image=args.image,
-            timeout=args.job_timeout,
-            cpu_seconds=args.timeout,
-            lang=args.lang,
-        )
-        console.print(
-            f"{len(bank.exercises)} questions, the bank and the image's files "
-            f"({len(written)} files) in {args.out}: build and push "
-            f"{args.out / 'graders' / prairielearn.COURSE_FOLDER} as {args.image}"
-        )
-        return 0
-    return _prairielearn_grade(args)
+    bank = _bank(args)
+    written = prairielearn.write_course(
+        bank,
+        args.out,
+        image=args.image,
+        timeout=args.job_timeout,
+        cpu_seconds=args.timeout,
+        lang=args.lang,
+    )
+    console.print(
+        f"{len(bank.exercises)} questions, the bank and the image's files "
+        f"({len(written)} files) in {args.out}: build and push "
+        f"{args.out / 'graders' / prairielearn.COURSE_FOLDER} as {args.image}"
+    )
+    return 0
 
 
-def _prairielearn_grade(args: argparse.Namespace) -> int:
+def _prairielearn_grade(args: argparse.Namespace, console: Console) -> int:
     """Grade a PrairieLearn submission folder; whatever happens, leave a results.json."""
     from grader import prairielearn
     from grader.exports import write_atomically
     from grader.grading import Grader
-    from grader.submission import files_in, select_submissions
-    from grader.untrusted_files import refused_below
 
     try:
-        bank = load_bank(args.bank or find_bank_root())
+        bank = _bank(args)
         if args.exercise is not None:
             bank.get(args.exercise)
-        chosen, passed_over = select_submissions(files_in(args.submission))
-        passed_over = [
-            *(
-                f"{p.relative_to(args.submission)}: {why}"
-                for p, why in refused_below(args.submission)
-            ),
-            *passed_over,
-        ]
+        chosen, passed_over = _submissions_in(args.submission)
         if not chosen:
             document = prairielearn.not_gradable([prairielearn.NO_SUBMISSION, *passed_over])
         else:
-            hidden = (str(args.submission.resolve()), str(args.results.resolve().parent))
-            with Grader(bank, _options(args, hidden_paths=hidden)) as warm:
+            with Grader(bank, _autograder_options(args)) as warm:
                 results = warm.grade_answers(chosen)
                 notes = (*passed_over, *warm.notices)
             if args.exercise is not None:
@@ -654,21 +691,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     console = Console(stderr=False, highlight=False)
     try:
-        if args.command == "check":
-            return _check(args, console)
-        if args.command == "validate":
-            return _validate(args, console)
-        if args.command == "release":
-            return _release(args, console)
-        if args.command == "ci":
-            return _ci(args, console)
-        if args.command == "export":
-            return _export(args, console)
-        if args.command == "gradescope":
-            return _gradescope(args, console)
-        if args.command == "prairielearn":
-            return _prairielearn(args, console)
-        return _batch(args, console)
+        handler: Callable[[argparse.Namespace, Console], int] = args.handler
+        return handler(args, console)
     except GraderError as error:
         # The message may name students' files, whose names are not console markup.
         message = escape(str(error))

@@ -62,6 +62,46 @@ class GradingOptions:
     #: trusted not to read the bank or touch the instructor's files.
     trust_submissions: bool = False
 
+    # The grading modes, one named constructor each, so that what a mode runs is said here.
+
+    @classmethod
+    def for_check(cls, limits: Limits) -> GradingOptions:
+        """``grader check``: the public checks of the exercises a submission answers. It is
+        a student's own code on the student's own machine, so confinement is a courtesy."""
+        return cls(limits=limits, hidden=False, answered_only=True, trust_submissions=True)
+
+    @classmethod
+    def for_batch(cls, limits: Limits, *, trust_submissions: bool = False) -> GradingOptions:
+        """``grader batch``: every exercise of the bank, hidden checks too."""
+        return cls(limits=limits, trust_submissions=trust_submissions)
+
+    @classmethod
+    def for_validate(cls, limits: Limits, *, trust_submissions: bool = False) -> GradingOptions:
+        """``grader validate``: each variant answers one exercise; its checks, hidden ones too."""
+        return cls(limits=limits, answered_only=True, trust_submissions=trust_submissions)
+
+    @classmethod
+    def for_ci(
+        cls, limits: Limits, bank: Bank, workspace: Path, *, trust_submissions: bool = False
+    ) -> GradingOptions:
+        """``grader ci``: the hidden checks where the bank has them (the instructor's); the
+        runner does not see the student's repository."""
+        return cls(
+            limits=limits,
+            hidden=any(e.hidden_checks for e in bank.exercises),
+            hidden_paths=(str(workspace),),
+            trust_submissions=trust_submissions,
+        )
+
+    @classmethod
+    def for_autograder(
+        cls, limits: Limits, submission: Path, results: Path, *, trust_submissions: bool = False
+    ) -> GradingOptions:
+        """Gradescope's and PrairieLearn's ``grade``: as ``grader batch``, and the runner sees
+        neither the submission folder nor the folder the grade is written to."""
+        hidden = (str(submission.resolve()), str(results.resolve().parent))
+        return cls(limits=limits, hidden_paths=hidden, trust_submissions=trust_submissions)
+
 
 #: An exercise that asks for more CPU time gets this many times as much wall-clock time.
 _WALL_PER_CPU = 5.0
