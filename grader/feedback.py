@@ -22,6 +22,8 @@ from typing import Literal, NoReturn
 
 import numpy as np
 
+from grader.errors import CheckFailed, PartialCredit
+
 Language = Literal["ko", "en"]
 
 
@@ -34,25 +36,6 @@ class Message:
 
     def in_language(self, language: Language) -> str:
         return self.ko if language == "ko" else self.en
-
-
-class CheckFailed(AssertionError):
-    """A check's verdict that the answer is wrong, with bilingual feedback."""
-
-    def __init__(self, message: Message, diagnosis: str | None = None) -> None:
-        super().__init__(message.en)
-        self.message = message
-        self.diagnosis = diagnosis
-
-
-class PartialCredit(CheckFailed):
-    """A check's verdict that the answer is partly right: it earns ``fraction`` of the points."""
-
-    def __init__(self, fraction: float, message: Message, diagnosis: str | None = None) -> None:
-        if not 0.0 <= fraction <= 1.0:
-            raise ValueError(f"partial credit fraction must be within [0, 1], got {fraction}")
-        super().__init__(message, diagnosis)
-        self.fraction = fraction
 
 
 def fail(*, ko: str, en: str, diagnosis: str | None = None) -> NoReturn:

@@ -25,12 +25,14 @@ from grader.bank import Bank, Exercise
 from grader.errors import (
     BankError,
     GraderError,
+    NotAnswered,
+    NotRun,
     RunnerGone,
     SubmissionError,
     UnconfinedError,
     ZygoteError,
 )
-from grader.plugin import CheckPlugin, NotAnswered, NotRun, register_hypothesis_profile
+from grader.plugin import CheckPlugin, register_hypothesis_profile
 from grader.quiet import import_tensorflow
 from grader.reference import ReferenceSolutions
 from grader.remote import RunnerSession, SectionBudget, StudentNamespace

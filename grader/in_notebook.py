@@ -26,8 +26,8 @@ import pytest
 
 from grader import messages
 from grader.bank import Bank, Exercise, find_bank_root, load_bank
-from grader.errors import BankError
-from grader.feedback import Language, Message
+from grader.errors import BankError, CheckNotRun
+from grader.feedback import Language
 from grader.kernel import KernelSession
 from grader.notebook_view import CheckTable, message_html
 from grader.plugin import CheckPlugin, register_hypothesis_profile
@@ -36,14 +36,6 @@ from grader.results import CheckOutcome, ExerciseResult, Visibility
 
 #: Where a student who cannot pass ``lang=`` every time says which language they read.
 LANGUAGE_VARIABLE = "GRADER_LANG"
-
-
-class CheckNotRun(Exception):
-    """``grader.check`` could not run the checks at all; ``message`` tells the student why."""
-
-    def __init__(self, message: Message) -> None:
-        super().__init__(message.en)
-        self.message = message
 
 
 def check(

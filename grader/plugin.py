@@ -18,24 +18,20 @@ import numpy as np
 import pytest
 
 from grader import messages
-from grader.errors import RunnerGone, StudentError
-from grader.feedback import CheckFailed, Message, PartialCredit, explain_error
-from grader.remote import BudgetSpent, MissingName
+from grader.errors import (
+    BudgetSpent,
+    CheckFailed,
+    MissingName,
+    NotAnswered,
+    NotRun,
+    PartialCredit,
+    RunnerGone,
+    StudentError,
+)
+from grader.feedback import Message, explain_error
 from grader.results import CheckOutcome, Outcome, Visibility
 
 HYPOTHESIS_PROFILE = "grader"
-
-
-class NotAnswered(Exception):
-    """The submission has no section for the exercise this check belongs to."""
-
-    def __init__(self, exercise: str) -> None:
-        super().__init__(f"no answer for exercise {exercise!r}")
-        self.exercise = exercise
-
-
-class NotRun(Exception):
-    """The submission could not be run at all (unreadable file, runner failed to start)."""
 
 
 class GradingContext(Protocol):

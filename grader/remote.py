@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 
 from grader.errors import (
+    BudgetSpent,
+    MissingName,
     ProtocolError,
     RunnerCrashed,
     RunnerGone,
@@ -44,15 +46,6 @@ _POLL_SECONDS = 0.1
 #: fixed part and a share of the budget.
 _SLACK = 0.05
 _TOLERANCE = 0.05
-
-
-class BudgetSpent(StudentError):
-    """The section's time ran out: during the request, or before it, in which case the
-    request was not sent to the runner."""
-
-    def __init__(self, overrun: Overrun) -> None:
-        super().__init__("TimeoutError", overrun.describe())
-        self.overrun = overrun
 
 
 @dataclass(frozen=True)
@@ -558,14 +551,3 @@ class StudentNamespace:
 
     def __repr__(self) -> str:
         return f"<student answers to {object.__getattribute__(self, '_exercise')!r}>"
-
-
-class MissingName(AttributeError):
-    """The submission does not define a name a check asked for."""
-
-    def __init__(self, name: str, exercise: str, trouble: str | None = None) -> None:
-        super().__init__(f"the submission does not define {name!r} (exercise {exercise!r})")
-        self.missing = name
-        self.exercise = exercise
-        #: What went wrong in the exercise's own cells, if anything did.
-        self.trouble = trouble

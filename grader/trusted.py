@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.errors import StudentError
+from grader.errors import RefusedModel, StudentError
 from grader.feedback import fail
 from grader.remote import RemoteObject, model_data
 
@@ -108,14 +108,6 @@ class Refusal:
     ko: str
     en: str
     diagnosis: str = "not-a-keras-model"
-
-
-class RefusedModel(Exception):
-    """The runner's answer is not a model the grader will rebuild."""
-
-    def __init__(self, refusal: Refusal) -> None:
-        super().__init__(refusal.en)
-        self.refusal = refusal
 
 
 def trusted_model(value: Any, name: str) -> Any:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from grader.checks import (
+    describe,
     expect_activation_and_loss,
     expect_float,
     expect_integer,
+    expect_number,
     expect_tensor,
 )
-from grader.feedback import CheckFailed
+from grader.errors import CheckFailed
 
 
 def test_a_numpy_array_passes_as_a_tensor_only_where_the_statement_allows_it() -> None:
@@ -75,3 +79,42 @@ def test_an_unknown_name_is_not_called_swapped() -> None:
     with pytest.raises(CheckFailed) as failed:
         expect_activation_and_loss(("sigmod", "binary_crossentropy"), "choices['binary']")
     assert failed.value.diagnosis is None
+
+
+@given(st.integers(-(2**62), 2**62))
+def test_every_kind_of_integer_is_the_same_python_int(number: int) -> None:
+    for value in (number, np.int64(number), np.array(number)):
+        given_back = expect_number(value, "n")
+        assert given_back == number and type(given_back) is int
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_every_kind_of_float_is_the_same_python_float(number: float) -> None:
+    for value in (number, np.float64(number), np.array(number)):
+        given_back = expect_number(value, "x")
+        assert given_back == number and type(given_back) is float
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        (True, "bool"),
+        (None, "None"),
+        ("3", "str"),
+        (np.zeros((2, 3)), "(2, 3)"),
+        (np.array(["a"]), "NumPy array"),
+        ([1], "list"),
+    ],
+)
+def test_what_is_not_one_number_is_refused_and_named(value: object, kind: str) -> None:
+    with pytest.raises(CheckFailed) as failed:
+        expect_number(value, "size")
+    assert kind in failed.value.message.en and kind in failed.value.message.ko
+    assert "`size`" in failed.value.message.en and "`size`" in failed.value.message.ko
+
+
+def test_a_value_is_described_by_the_kind_a_student_knows() -> None:
+    assert describe(None) == "None"
+    assert describe(np.ones((4, 1))) == f"NumPy array {(4, 1)}"
+    assert describe(2.5) == "float"
+    assert describe({"a": 1}) == "dict"

@@ -7,10 +7,16 @@ from types import SimpleNamespace
 import pytest
 
 from grader.bank import Bank
-from grader.errors import RunnerGone, StudentError
-from grader.feedback import CheckFailed, Message, PartialCredit, expect, fail, partial_credit
-from grader.plugin import NotAnswered, hidden_rng, seed_material, verdict
-from grader.remote import MissingName
+from grader.errors import (
+    CheckFailed,
+    MissingName,
+    NotAnswered,
+    PartialCredit,
+    RunnerGone,
+    StudentError,
+)
+from grader.feedback import Message, expect, fail, partial_credit
+from grader.plugin import hidden_rng, seed_material, verdict
 
 TITLE = Message(ko="제목", en="title")
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from grader.errors import RunnerCrashed, RunnerGone, RunnerTimedOut, StudentError
-from grader.remote import MissingName, RemoteObject, RunnerSession, StudentNamespace
+from grader.errors import MissingName, RunnerCrashed, RunnerGone, RunnerTimedOut, StudentError
+from grader.remote import RemoteObject, RunnerSession, StudentNamespace
 
 pytestmark = pytest.mark.slow
 

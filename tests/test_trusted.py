@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from grader.checks import dense_layers, loss_name, optimizer_name, predict
+from grader.errors import RefusedModel
 from grader.sandbox.runner import _model_as_data
-from grader.trusted import MAX_PARAMETERS, RefusedModel, rebuild
+from grader.trusted import MAX_PARAMETERS, rebuild
 
 keras = pytest.importorskip("keras")
 
