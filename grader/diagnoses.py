@@ -17,12 +17,15 @@ and an exercise's entry wins over this table's for its checks.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.errors import BankError
-from grader.feedback import Message
+from grader.feedback import Language, Message
+
+if TYPE_CHECKING:
+    from grader.bank import Exercise
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,14 @@ class Diagnosis:
     slug: str
     name: Message
     explanation: Message
+
+    def said(self, language: Language) -> str:
+        """The name and the explanation in one line, as a person reads it."""
+        return f"{self.name.in_language(language)} — {self.explanation.in_language(language)}"
+
+
+#: Each exercise's own names for its mistakes, by exercise id (see :func:`named_in`).
+Named = Mapping[str, Mapping[str, Diagnosis]]
 
 
 def _known(slug: str, name: tuple[str, str], explanation: tuple[str, str]) -> Diagnosis:
@@ -217,6 +228,22 @@ def describe(slug: str, named: Mapping[str, Diagnosis] | None = None) -> Diagnos
             f"under [mistakes.{slug}] in exercise.toml.",
         ),
     )
+
+
+def named_in(exercises: Iterable[Exercise]) -> dict[str, Mapping[str, Diagnosis]]:
+    """The mistakes each of ``exercises`` names, by exercise id: what the pages and
+    exports are given so that they show names, not slugs."""
+    return {exercise.id: exercise.mistakes for exercise in exercises}
+
+
+def for_student(exercise: str, slug: str | None, named: Named | None = None) -> Diagnosis | None:
+    """What a student is shown of the mistake ``slug`` a check of ``exercise`` found: the
+    exercise's own entry in ``named``, else the framework's; None for no slug, or for one
+    nobody named (a slug means nothing to a student, and naming it is the instructor's
+    job, which ``grader validate`` asks for)."""
+    if not slug:
+        return None
+    return (named or {}).get(exercise, {}).get(slug) or FRAMEWORK.get(slug)
 
 
 def from_toml(table: Any, where: str) -> dict[str, Diagnosis]:

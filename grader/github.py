@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from grader.bank import Bank, load_bank
+from grader.diagnoses import Named, for_student
 from grader.errors import GraderError
 from grader.feedback import Language
 from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
@@ -262,6 +263,9 @@ class Report:
     selection: Selection
     #: What the grader could not do on this machine (such as a missing sandbox layer).
     notices: tuple[str, ...] = ()
+    #: Each exercise's names for its mistakes (:func:`grader.diagnoses.named_in`), so that
+    #: the annotations and the summary name a check's mistake rather than its slug.
+    mistakes: Named = field(default_factory=dict)
     _lines: dict[str, dict[str, int]] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, result: SubmissionResult, exercise: str) -> int | None:
@@ -361,7 +365,7 @@ def _annotations(report: Report) -> list[tuple[Severity, str]]:
             if not exercise.answered or not lost:
                 continue
             severity: Severity = "error" if exercise.points == 0 else "warning"
-            message = "\n".join(_check_line(check, report.lang) for check in lost)
+            message = "\n".join(_check_line(check, report) for check in lost)
             title = (
                 f"{exercise.exercise}: {report.titles.get(exercise.exercise, '')} "
                 f"({exercise.points:g}/{exercise.max_points:g})"
@@ -373,10 +377,16 @@ def _annotations(report: Report) -> list[tuple[Severity, str]]:
     return commands
 
 
-def _check_line(check: CheckOutcome, lang: Language) -> str:
+def _check_line(check: CheckOutcome, report: Report) -> str:
+    lang = report.lang
     text = f"✗ {check.title.in_language(lang)} ({check.points:g}/{check.max_points:g})"
     if check.message is not None:
         text += f": {check.message.in_language(lang)}"
+    mistake = for_student(check.exercise, check.diagnosis, report.mistakes)
+    if mistake is not None:
+        # Cut the feedback, never the mistake's name: it is the line a student looks up.
+        said = f" ({mistake.said(lang)})"
+        return text[: max(0, _FEEDBACK_LIMIT - len(said))] + said
     return text[:_FEEDBACK_LIMIT]
 
 
@@ -566,8 +576,9 @@ def _failed_checks(report: Report, words: Mapping[str, Any]) -> list[list[str]]:
             if check.message is not None:
                 feedback = check.message.in_language(report.lang)[:_FEEDBACK_LIMIT]
                 entry.append(f"  > {_md(feedback)}")
-            if check.diagnosis:
-                entry.append(f"  > `{_md(check.diagnosis)}`")
+            mistake = for_student(check.exercise, check.diagnosis, report.mistakes)
+            if mistake is not None:
+                entry.append(f"  > *{_md(mistake.said(report.lang))}*")
             out.append(entry)
     if not out:
         return []

@@ -22,6 +22,7 @@ from typing import Any
 
 import grader
 from grader.bank import Bank, Exercise
+from grader.diagnoses import Named, for_student
 from grader.errors import GraderError
 from grader.exports import write_atomically
 from grader.feedback import Language
@@ -46,12 +47,14 @@ def results_document(
     *,
     lang: Language = "ko",
     notes: tuple[str, ...] = (),
+    mistakes: Named | None = None,
 ) -> dict[str, Any]:
     """PrairieLearn's ``results.json`` for one student's files: a test per check.
 
     A hidden check is shown by its name and points only, so its feedback cannot give
-    the hidden inputs away. Outputs are cut until the document fits
-    :data:`RESULTS_BYTES`.
+    the hidden inputs away. A public check's output names the mistake it found by the
+    name ``mistakes`` (:func:`grader.diagnoses.named_in`) or the framework gives it,
+    never by its slug. Outputs are cut until the document fits :data:`RESULTS_BYTES`.
     """
     checks = [c for r in results for e in r.exercises for c in e.checks]
     points = sum(c.points for c in checks)
@@ -65,7 +68,7 @@ def results_document(
             "score": round(points / maximum, 6) if maximum else 0.0,
             "message": f"{points:g} / {maximum:g}",
             "output": _clip("\n".join([*notes, *problems]), max(limit, 2_000)),
-            "tests": [_test(check, lang, limit) for check in checks],
+            "tests": [_test(check, lang, limit, mistakes) for check in checks],
         }
         document = _safe(document)
         if len(encode(document)) <= RESULTS_BYTES:
@@ -106,7 +109,9 @@ def encode(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def _test(check: CheckOutcome, lang: Language, limit: int) -> dict[str, Any]:
+def _test(
+    check: CheckOutcome, lang: Language, limit: int, mistakes: Named | None
+) -> dict[str, Any]:
     test: dict[str, Any] = {
         "name": f"{check.exercise}: {check.title.in_language(lang)}",
         "points": check.points,
@@ -116,7 +121,8 @@ def _test(check: CheckOutcome, lang: Language, limit: int) -> dict[str, Any]:
         return test
     feedback = check.message.in_language(lang) if check.message is not None else ""
     test["message"] = _clip(feedback.split("\n", 1)[0], min(limit, 300))
-    output = feedback + (f"\n[{check.diagnosis}]" if check.diagnosis else "")
+    mistake = None if check.passed else for_student(check.exercise, check.diagnosis, mistakes)
+    output = feedback + (f"\n{mistake.said(lang)}" if mistake is not None else "")
     test["output"] = _clip(output.strip(), limit)
     return test
 

@@ -42,7 +42,7 @@ from markupsafe import Markup
 
 from grader import attempts, messages
 from grader.bank import Bank
-from grader.diagnoses import Diagnosis, describe
+from grader.diagnoses import Diagnosis, Named, describe, for_student, named_in
 from grader.errors import StoreError
 from grader.exports import Problems, write_atomically
 from grader.feedback import Language, Message
@@ -135,6 +135,7 @@ def _environment(folder: Path) -> jinja2.Environment:
     env.filters["notice_parts"] = messages.notice_parts
     env.globals["fmt"] = _fmt
     env.globals["symbols"] = _SYMBOLS
+    env.globals["diagnosis"] = for_student
     return env
 
 
@@ -331,13 +332,14 @@ def write_reports(
     renderer = _Renderer()
     css = Markup((folder / "style.css").read_text(encoding="utf-8") + renderer.pygments_css)
     titles = {e.id: e.title for e in bank.exercises}
+    named = named_in(bank.exercises)
     student_page = env.get_template("student.html.j2")
-    view = _PageView(student_page, renderer, titles, css, lang, _format_key(folder, css, lang))
+    key = _format_key(folder, css, lang)
+    view = _PageView(student_page, renderer, titles, named, css, lang, key)
     failed = _write_student_pages(results, view, out / "students")
     script = _script(folder)
     starters = attempts.starters(bank)
     skipped = {r.student: attempts.not_attempted(r, starters) for r in results}
-    named = {e.id: e.mistakes for e in bank.exercises}
     index = env.get_template("index.html.j2").render(
         results=results,
         exercises=bank.exercises,
@@ -368,6 +370,8 @@ class _PageView:
     template: jinja2.Template
     renderer: _Renderer
     titles: dict[str, Message]
+    #: Each exercise's names for its mistakes, shown for the slugs its checks report.
+    named: Named
     css: Markup
     lang: Language
     #: Changes with anything but the result that changes a page: templates, style, code.
@@ -393,9 +397,7 @@ def _write_student_pages(
             rendered[name] = key
             continue
         try:
-            page = _student_page(
-                view.template, result, view.renderer, view.titles, view.css, view.lang
-            )
+            page = _student_page(result, view)
         except Exception as error:
             failed[result.student] = safe_text(
                 f"page: could not be rendered for {result.student} ({type(error).__name__}: "
@@ -433,27 +435,29 @@ def _format_key(folder: Path, css: str, lang: Language) -> str:
 
 def _page_key(result: SubmissionResult, view: _PageView) -> str:
     """A digest of everything a student's page shows: the stored result, the titles of
-    its exercises, and the view's format."""
+    its exercises and the names of its mistakes, and the view's format."""
     titles = {e: [t.ko, t.en] for e, t in _titles_for(result, view.titles).items()}
-    data = json.dumps([view.format_key, result.to_json(), titles], sort_keys=True, default=str)
+    mistakes = [
+        [d.name.ko, d.name.en, d.explanation.ko, d.explanation.en]
+        for e in result.exercises
+        for c in e.checks
+        if (d := for_student(c.exercise, c.diagnosis, view.named)) is not None
+    ]
+    data = json.dumps(
+        [view.format_key, result.to_json(), titles, mistakes], sort_keys=True, default=str
+    )
     return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _student_page(
-    template: jinja2.Template,
-    result: SubmissionResult,
-    renderer: _Renderer,
-    titles: dict[str, Message],
-    css: Markup,
-    lang: Language,
-) -> str:
-    sections, shown = _sections(result, renderer)
+def _student_page(result: SubmissionResult, view: _PageView) -> str:
+    sections, shown = _sections(result, view.renderer)
     setup, answers = _by_exercise(sections, {e.exercise for e in result.exercises})
-    return template.render(
+    return view.template.render(
         result=result,
-        titles=_titles_for(result, titles),
-        css=css,
-        lang=lang,
+        titles=_titles_for(result, view.titles),
+        named=view.named,
+        css=view.css,
+        lang=view.lang,
         sections=sections,
         setup=setup,
         answers=answers,
@@ -473,6 +477,7 @@ def _failed_page(
         return template.render(
             result=bare,
             titles={},
+            named={},
             css=css,
             lang=lang,
             sections=[],

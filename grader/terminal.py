@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.bank import Bank
+from grader.diagnoses import for_student, named_in
 from grader.feedback import Language
 from grader.messages import notice_parts
 from grader.results import CellRun, SubmissionResult
@@ -93,6 +94,7 @@ def _print_exercises(
     console: Console, result: SubmissionResult, bank: Bank, lang: Language
 ) -> None:
     titles = {e.id: e.title.in_language(lang) for e in bank.exercises}
+    named = named_in(bank.exercises)
     for exercise in result.exercises:
         # The title is a line of its own rather than the table's: a table title is cropped.
         title = titles.get(exercise.exercise, exercise.exercise)
@@ -113,6 +115,9 @@ def _print_exercises(
             text = Text(check.title.in_language(lang))
             if check.message is not None:
                 text.append("\n" + check.message.in_language(lang), style=style)
+            mistake = None if check.passed else for_student(check.exercise, check.diagnosis, named)
+            if mistake is not None:
+                text.append("\n" + mistake.said(lang), style="dim")
             table.add_row(Text(symbol, style=style), text, f"{check.points:g}/{check.max_points:g}")
         console.print(table)
 

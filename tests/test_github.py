@@ -21,8 +21,9 @@ import xmlschema
 
 from grader.bank import Bank, load_bank
 from grader.cli import main
+from grader.diagnoses import named_in
 from grader.errors import GraderError
-from grader.feedback import Message
+from grader.feedback import Language, Message
 from grader.github import (
     ANNOTATION_MESSAGE,
     ANNOTATIONS_PER_KIND,
@@ -553,6 +554,27 @@ def test_annotations_group_checks_by_exercise_at_the_answers_line(tmp_path: Path
     assert "wrong is wrong" in lines[0] and "ok title" not in lines[0]
     assert lines[1] == "::error file=broken.ipynb,title=grader::the runner was killed"
     assert len(lines) == 2  # the unanswered exercise is in the summary, not annotated
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_lost_checks_mistake_is_named_in_the_students_language_never_by_its_slug(
+    tmp_path: Path, public_bank: Bank, lang: Language
+) -> None:
+    named = replace(
+        report([submission()], Policy(), tmp_path),
+        lang=lang,
+        mistakes=named_in(public_bank.exercises),
+    )
+    mistake = public_bank.get("one_hot").mistakes["one-hot-twice"]
+    [annotation] = [line for line in annotation_commands(named) if "one_hot" in line]
+    summary = job_summary(named)
+    for text in (annotation, summary):
+        assert mistake.name.in_language(lang) in text
+        assert mistake.explanation.in_language(lang)[:20] in text
+        assert "one-hot-twice" not in text
+    # Without the bank's names the slug means nothing to a student: nothing is said of it.
+    bare = report([submission()], Policy(), tmp_path)
+    assert not [t for t in (*annotation_commands(bare), job_summary(bare)) if "one-hot-" in t]
 
 
 def test_run_by_hand_the_summary_is_printed_with_the_points(tmp_path: Path) -> None:

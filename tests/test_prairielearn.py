@@ -14,8 +14,9 @@ import pytest
 
 from grader.bank import Bank, load_bank
 from grader.cli import main
+from grader.diagnoses import named_in
 from grader.errors import GraderError
-from grader.feedback import Message
+from grader.feedback import Language, Message
 from grader.prairielearn import (
     RESULTS_BYTES,
     cannot_run,
@@ -61,13 +62,28 @@ def test_every_check_is_a_test_with_points_and_hidden_ones_show_only_those() -> 
     half = tests["one_hot: half 제목"]
     assert (half["points"], half["max_points"]) == (1.0, 2.0)
     assert half["message"] == "half 틀림" and half["output"] == "half 틀림"
-    assert tests["one_hot: wrong 제목"]["output"].endswith("[one-hot-twice]")
+    assert "one-hot-twice" not in tests["one_hot: wrong 제목"]["output"]
     assert tests["one_hot: secret 제목"] == {
         "name": "one_hot: secret 제목",
         "points": 3.0,
         "max_points": 3.0,
     }
     assert document["gradable"] is True and document["score"] == round(6 / 13, 6)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_tests_output_names_its_mistake_in_the_students_language_not_its_slug(
+    public_bank: Bank, lang: Language
+) -> None:
+    document = results_document([submission()], lang=lang, mistakes=named_in(public_bank.exercises))
+    tests = {test["name"].split(": ", 1)[1]: test for test in document["tests"]}
+    wrong = tests["wrong 제목" if lang == "ko" else "wrong title"]
+    mistake = public_bank.get("one_hot").mistakes["one-hot-twice"]
+    assert wrong["output"].endswith(
+        f"{mistake.name.in_language(lang)} — {mistake.explanation.in_language(lang)}"
+    )
+    assert "one-hot-twice" not in json.dumps(document, ensure_ascii=False)
+    jsonschema.validate(document, RESULTS)
 
 
 def hostile(checks: int) -> list[SubmissionResult]:

@@ -11,7 +11,7 @@ import pytest
 
 from grader import attempts, diagnoses, messages, shown
 from grader.bank import Bank
-from grader.feedback import Message
+from grader.feedback import Language, Message
 from grader.grading import Grader
 from grader.report import (
     _Renderer,
@@ -41,7 +41,9 @@ def test_pages_are_self_contained_and_bilingual(bank: Bank, tmp_path: Path) -> N
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
         assert "<script src" not in html and "<style>" in html
     assert "<script" not in page
-    assert "틀림" in page and "wrong" in page and "one-hot-twice" in page
+    assert "틀림" in page and "wrong" in page and "one-hot-twice" not in page
+    twice = bank.get("one_hot").mistakes["one-hot-twice"].name
+    assert twice.ko in page and twice.en in page
     assert 'data-testid="score">0 / 2<' in page
     assert 'href="students/kim.html"' in index and "<svg" in index
 
@@ -193,7 +195,8 @@ def test_a_page_that_cannot_be_rendered_fails_alone(
     assert set(failed) == {"lee"} and "renderer broke" in failed["lee"]
     lee = (tmp_path / "students" / "lee.html").read_text()
     assert "could not be rendered" in lee and "Content-Security-Policy" in lee
-    assert "one-hot-twice" in (tmp_path / "students" / "kim.html").read_text()
+    twice = bank.get("one_hot").mistakes["one-hot-twice"].name.en
+    assert twice in (tmp_path / "students" / "kim.html").read_text()
     index = (tmp_path / "index.html").read_text()
     assert 'data-testid="row-problem">page: could not be rendered for lee' in index
 
@@ -240,9 +243,9 @@ def test_a_rerun_renders_only_the_pages_whose_results_changed(
     rendered: list[str] = []
     real = report._student_page
 
-    def counting(template: object, result: SubmissionResult, *rest: object) -> str:
+    def counting(result: SubmissionResult, view: report._PageView) -> str:
         rendered.append(result.student)
-        return real(template, result, *rest)  # type: ignore[arg-type]
+        return real(result, view)
 
     monkeypatch.setattr(report, "_student_page", counting)
     results = [result("kim", 0.0), result("lee", 2.0), result("park", 1.0)]
@@ -454,6 +457,45 @@ def test_mistakes_are_shown_by_their_name_and_a_line_of_explanation_never_by_slu
     # A slug nobody named says so to the instructor, with what to write where.
     assert "이름 없는 실수" in visible_text(rows["a-slug-nobody-named"], "ko")
     assert "[mistakes.a-slug-nobody-named]" in visible_text(rows["a-slug-nobody-named"], "en")
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_student_sees_their_mistake_by_its_name_in_their_language_never_its_slug(
+    bank: Bank, tmp_path: Path, lang: Language
+) -> None:
+    results = [
+        answer("lee", "y = 1\n", diagnosis="one-hot-twice"),
+        answer("park", "y = None\n", diagnosis="none-returned"),
+        answer("oh", "y = 1\n", diagnosis="a-slug-nobody-named"),
+    ]
+    write_reports(results, bank, tmp_path, lang=lang)
+    own = bank.get("one_hot").mistakes["one-hot-twice"]
+    framework = diagnoses.FRAMEWORK["none-returned"]
+    for student, mistake in (("lee", own), ("park", framework)):
+        tree = parsed(tmp_path / "students" / f"{student}.html")
+        [name] = by_testid(tree, "diagnosis-name")
+        assert visible_text(name, lang) == mistake.name.in_language(lang)
+        [line] = by_testid(tree, "diagnosis-explanation")
+        assert visible_text(line, lang) == mistake.explanation.in_language(lang)
+        page = "".join(visible_text(tree.find("body"), shown) for shown in ("ko", "en"))
+        assert mistake.slug not in page
+    # A slug nobody named is the instructor's to name: the student is shown nothing of it.
+    tree = parsed(tmp_path / "students" / "oh.html")
+    assert not by_testid(tree, "diagnosis-name")
+    assert "a-slug-nobody-named" not in (tmp_path / "students" / "oh.html").read_text()
+
+
+def test_a_renamed_mistake_renders_the_student_s_page_again(bank: Bank, tmp_path: Path) -> None:
+    results = [answer("lee", "y = 1\n", diagnosis="one-hot-twice")]
+    write_reports(results, bank, tmp_path)
+    exercise = bank.get("one_hot")
+    renamed = replace(
+        exercise.mistakes["one-hot-twice"], name=Message("두 번 인코딩함", "Encoded twice")
+    )
+    changed = replace(exercise, mistakes={**exercise.mistakes, "one-hot-twice": renamed})
+    others = tuple(e for e in bank.exercises if e.id != "one_hot")
+    write_reports(results, replace(bank, exercises=(changed, *others)), tmp_path)
+    assert "두 번 인코딩함" in (tmp_path / "students" / "lee.html").read_text()
 
 
 def declared_mistakes(bank: Bank) -> dict[str, set[str]]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
-from grader import messages
+from grader import diagnoses, messages
 from grader.bank import Bank
 from grader.errors import SubmissionError
 from grader.feedback import Language, Message
@@ -119,3 +120,22 @@ def test_an_unreadable_notebook_is_explained_in_the_students_language(
     korean, english = printed(result, public_bank), printed(result, public_bank, "en")
     assert "JSON이잘못되었습니다" in joined(korean) and "invalid JSON" not in korean
     assert "invalid JSON" in english and "잘못" not in english
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_failed_check_names_its_mistake_in_the_students_words(
+    public_bank: Bank, lang: Language
+) -> None:
+    text = joined(printed(a_result(), public_bank, lang))
+    mistake = diagnoses.FRAMEWORK["none-returned"]
+    assert "".join(mistake.name.in_language(lang).split()) in text
+    assert "".join(mistake.explanation.in_language(lang).split()) in text
+    assert "none-returned" not in text
+
+
+def test_an_exercises_own_mistake_is_named_as_its_exercise_toml_says(public_bank: Bank) -> None:
+    [exercise] = a_result().exercises
+    twice = replace(exercise.checks[0], diagnosis="one-hot-twice")
+    text = joined(printed(a_result(exercises=(replace(exercise, checks=(twice,)),)), public_bank))
+    named = public_bank.get("one_hot").mistakes["one-hot-twice"]
+    assert "".join(named.name.ko.split()) in text and "one-hot-twice" not in text
