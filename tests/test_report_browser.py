@@ -398,3 +398,20 @@ def test_the_class_page_says_what_it_counts_in_the_reader_s_words(
     assert name.inner_text() == "None instead of a value"
     assert left.inner_text() == "not attempted"
     page.close()
+
+
+def test_a_student_reads_their_mistake_by_name_in_the_language_they_choose(
+    class_page: Path, browser: Any
+) -> None:
+    page, _, problems = open_page(browser, class_page / "students" / "choi.html", WIDTHS["phone"])
+    assert problems == []
+    name = page.get_by_test_id("diagnosis-name").first
+    assert name.is_visible() and name.inner_text() == "값이 None"
+    explanation = page.get_by_test_id("diagnosis-explanation").first
+    assert "돌려주지 않았거나" in explanation.inner_text()
+    assert "none-returned" not in page.locator("main").inner_text()
+    page.get_by_text("English", exact=True).click()
+    assert name.inner_text() == "None instead of a value"
+    assert "returned nothing" in explanation.inner_text()
+    assert "none-returned" not in page.locator("main").inner_text()
+    page.close()
