@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import grader
 from grader.bank import Bank
+from grader.diagnoses import Named, for_student
 from grader.errors import GraderError
 from grader.exports import write_atomically
 from grader.feedback import Language
@@ -39,15 +40,18 @@ def results_document(
     lang: Language = "ko",
     hidden_visibility: Visibility = "after_published",
     notes: tuple[str, ...] = (),
+    mistakes: Named | None = None,
 ) -> dict[str, Any]:
     """Gradescope's ``results.json`` for one student: a test per check.
 
     ``results`` are the student's files, each holding the exercises it is graded on
     (see :func:`grader.results.best_answers`). Public checks are visible at once,
-    hidden ones as ``hidden_visibility`` says.
+    hidden ones as ``hidden_visibility`` says. A test's output names the mistake its
+    check found by the name ``mistakes`` (:func:`grader.diagnoses.named_in`) or the
+    framework gives it; the slug is only a tag.
     """
     tests = [
-        _test(check, lang, hidden_visibility, number=f"{e_index}.{c_index}")
+        _test(check, lang, hidden_visibility, f"{e_index}.{c_index}", mistakes)
         for e_index, exercise in enumerate((e for r in results for e in r.exercises), start=1)
         for c_index, check in enumerate(exercise.checks, start=1)
     ]
@@ -97,10 +101,13 @@ def _safe(value: Any) -> Any:
     return value
 
 
-def _test(check: CheckOutcome, lang: Language, hidden: Visibility, number: str) -> dict[str, Any]:
+def _test(
+    check: CheckOutcome, lang: Language, hidden: Visibility, number: str, mistakes: Named | None
+) -> dict[str, Any]:
     feedback = check.message.in_language(lang) if check.message is not None else ""
-    if check.diagnosis:
-        feedback += f"\n[{check.diagnosis}]"
+    mistake = None if check.passed else for_student(check.exercise, check.diagnosis, mistakes)
+    if mistake is not None:
+        feedback += f"\n{mistake.said(lang)}"
     tags = [check.exercise, check.visibility]
     return {
         "name": f"{check.exercise}: {check.title.in_language(lang)}",

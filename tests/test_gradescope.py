@@ -15,7 +15,9 @@ import pytest
 
 from grader.bank import Bank, load_bank
 from grader.cli import main
+from grader.diagnoses import named_in
 from grader.errors import GraderError
+from grader.feedback import Language
 from grader.gradescope import failure_document, results_document, write_bundle
 
 from .conftest import ROOT, solution_source, starter_source
@@ -39,11 +41,26 @@ def test_every_check_is_a_test_with_its_points_and_feedback() -> None:
     half = tests["one_hot: half 제목"]
     assert (half["score"], half["max_score"], half["status"]) == (1.0, 2.0, "failed")
     assert half["output"] == "half 틀림"
-    assert tests["one_hot: wrong 제목"]["output"].endswith("[one-hot-twice]")
+    assert "one-hot-twice" not in tests["one_hot: wrong 제목"]["output"]
+    assert "one-hot-twice" in tests["one_hot: wrong 제목"]["tags"]
     assert tests["one_hot: ok 제목"]["status"] == "passed"
     assert tests["one_hot: secret 제목"]["visibility"] == "after_due_date"
     assert tests["one_hot: ok 제목"]["visibility"] == "visible"
     assert document["score"] == 6.0 == sum(test["score"] for test in tests.values())
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_tests_output_names_its_mistake_in_the_students_language_not_its_slug(
+    public_bank: Bank, lang: Language
+) -> None:
+    document = results_document([submission()], lang=lang, mistakes=named_in(public_bank.exercises))
+    [wrong] = [t for t in document["tests"] if t["extra_data"]["check"] == "test_public::wrong"]
+    mistake = public_bank.get("one_hot").mistakes["one-hot-twice"]
+    assert wrong["output"].endswith(
+        f"{mistake.name.in_language(lang)} — {mistake.explanation.in_language(lang)}"
+    )
+    assert "one-hot-twice" not in wrong["output"] + wrong["name"]
+    jsonschema.validate(document, SCHEMA)
 
 
 def test_a_bank_without_solutions_cannot_be_bundled(public_bank: Bank, tmp_path: Path) -> None:
