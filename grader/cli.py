@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 import grader
+from grader import exports
 from grader.bank import Bank, find_bank_root, load_bank
 from grader.errors import GraderError
 from grader.feedback import Language
@@ -205,9 +206,7 @@ def _add_ci(commands: Any) -> None:
 def _add_export(commands: Any) -> None:
     export = commands.add_parser("export", help="grade files from a batch's results.sqlite")
     export.add_argument("results", type=Path, help="the batch's --out folder or its results.sqlite")
-    export.add_argument(
-        "--format", choices=["gradebook", "canvas", "gradescope", "junit"], required=True
-    )
+    export.add_argument("--format", choices=list(exports.FORMATS), required=True)
     export.add_argument(
         "--out",
         type=Path,
@@ -532,7 +531,7 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
 
 
 def _export(args: argparse.Namespace, console: Console) -> int:
-    from grader import exports, gradescope
+    from grader import gradescope
     from grader.junit import junit_xml
     from grader.store import ResultsStore
 
@@ -543,9 +542,8 @@ def _export(args: argparse.Namespace, console: Console) -> int:
         results = store.results()
     if not results:
         raise GraderError(f"{store_path} holds no graded submission yet")
-    folder = store_path.parent
+    out = args.out or store_path.parent / exports.FORMATS[args.format]
     if args.format == "gradescope":
-        out = args.out or folder / "gradescope"
         for result in results:
             document = gradescope.results_document(
                 [result], lang=args.lang, hidden_visibility=args.hidden_visibility
@@ -561,12 +559,10 @@ def _export(args: argparse.Namespace, console: Console) -> int:
         )
         for student in unknown:
             console.print(f"[yellow]note:[/yellow] {student} is not in {args.roster}")
-        default = "canvas.csv"
     elif args.format == "junit":
-        text, default = junit_xml(results, args.lang), "junit.xml"
+        text = junit_xml(results, args.lang)
     else:
-        text, default = exports.grades_csv(results, exports.exercise_ids(results)), "grades.csv"
-    out = args.out or folder / default
+        text = exports.grades_csv(results, exports.exercise_ids(results))
     exports.write_atomically(out, text)
     console.print(f"{len(results)} students in {out}")
     return 0

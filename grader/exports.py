@@ -27,6 +27,15 @@ from grader.text import safe_text
 #: What could not be exported or rendered for a student, by student.
 Problems = dict[str, str]
 
+#: The formats ``grader export`` writes, each with the name it is written under by
+#: default, next to results.sqlite.
+FORMATS = {
+    "gradebook": "grades.csv",
+    "canvas": "canvas.csv",
+    "gradescope": "gradescope",
+    "junit": "junit.xml",
+}
+
 
 def write_atomically(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` in one step; raise StoreError saying what failed."""
