@@ -114,7 +114,8 @@ class RunnerSession:
         self._cell: int | None = None
         self._stdout = TextBudget(self._limits.output_bytes)
         self._error_text = TextBudget(self._limits.output_bytes)
-        self._image_characters = self._limits.output_bytes
+        # Images have a budget of their own, as in the runner: plots never cut the text.
+        self._image_characters = self._limits.image_bytes
         ready = self._exchange(None, startup=True)
         self.missing_protections: list[str] = _protections(ready)
         #: Whether the runner got its own namespaces and filesystem view. Said before any

@@ -65,7 +65,11 @@ class Limits:
     open_files: int = 256
     file_size_mb: int = 32
     disk_mb: int = 64
+    #: Characters of text (printed output, errors) the whole submission may report.
     output_bytes: int = 256 * 1024
+    #: Base64 characters of the images (plots) the whole submission's cells may display:
+    #: a budget of their own, so that a few figures never crowd out the text after them.
+    image_bytes: int = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
