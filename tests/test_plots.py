@@ -22,7 +22,7 @@ from grader.remote import RunnerSession
 from grader.report import write_reports
 from grader.results import CellRun, SubmissionResult
 from grader.sandbox import protocol
-from grader.sandbox.confinement import Confinement
+from grader.sandbox.confinement import Confinement, Limits
 from grader.sandbox.runner import _CellImages
 from grader.store import ResultsStore
 from grader.terminal import print_check_result
@@ -101,7 +101,7 @@ def test_of_whatever_a_reply_holds_exactly_its_real_images_are_kept(value: list[
     assert protocol.cell_images(value) == expected
 
 
-def test_the_runner_keeps_images_within_the_output_budget_it_shares_with_text() -> None:
+def test_the_runner_keeps_images_within_the_image_budget_it_is_given() -> None:
     budget = [len(PNG) + 10]
     cell = _CellImages(budget)
     assert cell.keep("image/png", base64.b64decode(PNG))
@@ -110,6 +110,20 @@ def test_the_runner_keeps_images_within_the_output_budget_it_shares_with_text() 
     roomy = _CellImages([1 << 30])
     kept = [roomy.keep("image/png", PNG) for _ in range(protocol.MAX_CELL_IMAGES + 1)]
     assert kept.count(True) == protocol.MAX_CELL_IMAGES and not kept[-1]
+
+
+def test_a_cell_that_leaves_images_out_says_so_once_and_the_next_cell_again() -> None:
+    cell = _CellImages([len(PNG)])
+    assert cell.keep("image/png", PNG)
+    assert not cell.keep("image/png", PNG) and cell.first_left_out()
+    assert not cell.keep("image/png", PNG) and not cell.first_left_out()
+    cell.take()
+    assert not cell.keep("image/png", PNG) and cell.first_left_out()
+
+
+def test_images_have_a_budget_of_their_own_beside_the_text_s() -> None:
+    limits = Limits()
+    assert limits.output_bytes == 256 * 1024 and limits.image_bytes == 4 * 1024 * 1024
 
 
 # -- store and page ---------------------------------------------------------------
@@ -304,3 +318,86 @@ def test_a_runner_that_forges_images_gets_only_real_ones_through_and_runs_on(
     assert forged.status == "ok" and after.stdout == "still here\n"
     # The cap counts what the reply holds, forgeries too: four of the first twenty.
     assert forged.images == (("image/png", PNG),) * (protocol.MAX_CELL_IMAGES - 4)
+
+
+PLOT = (
+    "import matplotlib.pyplot as plt\nplt.plot(range({n}), [v * v for v in range({n})])\nplt.show()"
+)
+
+
+@pytest.mark.slow
+def test_twelve_plots_leave_the_text_printed_after_them_whole(
+    grader: Grader, tmp_path: Path, bank: Bank
+) -> None:
+    writer = _notebook_writer(tmp_path)
+    plots = [f"# plot-{n}\n" + PLOT.format(n=n + 3) for n in range(12)]
+    path = writer("kim.ipynb", *plots, "print('after the plots: ' + 'x' * 1000)")
+    graded = grader.grade_file(path, "kim")
+    images = [data for run in graded.cells for _, data in run.images]
+    assert len(images) >= 12 and all(is_png(data) for data in images)
+    # Twelve default figures are more than the text's own budget: they are not counted in it.
+    assert sum(map(len, images)) > TEST_LIMITS.output_bytes
+    [last] = run_of(graded, 13)
+    assert last.stdout == "after the plots: " + "x" * 1000 + "\n"
+    assert not any("left out" in run.stdout for run in graded.cells)
+    write_reports([graded], bank, tmp_path / "pages")
+    page = (tmp_path / "pages" / "students" / "kim.html").read_text(encoding="utf-8")
+    assert page.count('class="out-image"') >= 12 and "after the plots: xxx" in page
+
+
+#: A cell that displays ``count`` figures, each a little different, so none is the same.
+FLOOD = (
+    "import matplotlib.pyplot as plt\n"
+    "for n in range({count}):\n"
+    "    plt.plot(range(n + 3), [v * n for v in range(n + 3)])\n"
+    "    plt.show()\n"
+)
+
+
+@pytest.mark.slow
+def test_a_flood_of_figures_is_capped_by_the_image_budget_and_the_text_still_shows(
+    grader: Grader,
+) -> None:
+    limits = replace(TEST_LIMITS, image_bytes=150_000)
+    session = RunnerSession(grader.zygote, Confinement(limits, (str(ROOT),)))
+    try:
+        floods = [session.run_cell(n, None, FLOOD.format(count=15)) for n in (1, 2, 3)]
+        after = session.run_cell(4, None, "print('still here')")
+    finally:
+        session.close()
+    kept = [data for run in floods for _, data in run.images]
+    assert kept and sum(map(len, kept)) <= limits.image_bytes
+    assert len(kept) < 45 and all(is_png(data) for data in kept)
+    # The cell that ran out says so once, not once for each figure it left out.
+    assert sum(run.stdout.count("left out") for run in floods) <= len(floods)
+    assert floods[-1].stdout.count("left out") == 1
+    assert after.status == "ok" and after.stdout == "still here\n"
+
+
+#: Student code that rewrites its run replies: each cell's twenty images, whatever it drew.
+INFLATER = f"""
+import grader.sandbox.protocol as _p
+_real = _p.encode_frame
+def _inflate(message, **options):
+    value = message.get("value")
+    if isinstance(value, dict) and "images" in value:
+        message = {{**message, "value": {{**value, "images": [["image/png", {PNG!r}]] * 20}}}}
+    return _real(message, **options)
+_p.encode_frame = _inflate
+"""
+
+
+@pytest.mark.slow
+def test_the_grader_caps_a_submission_s_images_whatever_its_runner_sends(
+    grader: Grader,
+) -> None:
+    limits = replace(TEST_LIMITS, image_bytes=len(PNG) * 30, output_bytes=len(PNG) * 5)
+    session = RunnerSession(grader.zygote, Confinement(limits, (str(ROOT),)))
+    try:
+        runs = [session.run_cell(1, None, INFLATER)]
+        runs += [session.run_cell(n, None, "print('still here')") for n in (2, 3)]
+    finally:
+        session.close()
+    assert [len(run.images) for run in runs] == [20, 10, 0]
+    # Images are not counted in the text's budget, which is far smaller than theirs.
+    assert [run.stdout for run in runs[1:]] == ["still here\n"] * 2

@@ -100,6 +100,13 @@ def prepare() -> None:
                 return
             super().system(cmd)  # type: ignore[no-untyped-call]
 
+        def getoutput(self, cmd: str, split: bool = True, depth: int = 0) -> Any:
+            # `out = !pip install x` goes here rather than through system().
+            if _INSTALL.search(cmd):
+                print(_NO_INSTALL)
+                cmd = "true"
+            return super().getoutput(cmd, split, depth)  # type: ignore[no-untyped-call]
+
     _shell = RunnerShell.instance(config=config)
     _shell.input_transformers_post.append(_shell.line_up)
     sys.meta_path.append(_ColabStandIn())
@@ -107,7 +114,8 @@ def prepare() -> None:
     _warm_traceback_formatting()
 
 
-_INSTALL = re.compile(r"(^|[\s/])(pip3?|conda|mamba|uv pip|apt(-get)?)\s+install\b")
+#: A package manager's install, options before the verb too (``apt-get -qq install -y``).
+_INSTALL = re.compile(r"(^|[\s/])(pip3?|conda|mamba|uv pip|apt(-get)?)(\s+-\S+)*\s+install\b")
 _NO_INSTALL = (
     "채점 환경에서는 패키지를 설치하지 않습니다(네트워크가 없고 패키지가 정해져 있습니다). "
     "이 줄은 건너뛰었습니다. / Packages are not installed when grading (there is no network, "
@@ -119,7 +127,8 @@ _ONLY_INLINE = (
     "(inline instead of %matplotlib {gui})."
 )
 _IMAGE_LEFT_OUT = (
-    "[그림 하나가 출력 한도를 넘어 빠졌습니다 · an image was left out: over the output limit]"
+    "[그림 출력 한도를 넘어 이 셀의 그림 일부가 빠졌습니다 · "
+    "images of this cell were left out: over the image output limit]"
 )
 _NO_COLAB = (
     "채점 환경은 Colab이 아니므로 google.colab은 아무 일도 하지 않습니다(드라이브 연결 등). "
@@ -198,7 +207,8 @@ def _display_publisher_class() -> Any:
                 raise TypeError(f"data must be a dict, got: {data!r}")
             for mime in protocol.IMAGE_TYPES:
                 if mime in data and self.images is not None:
-                    if not self.images.keep(mime, data[mime]):
+                    if not self.images.keep(mime, data[mime]) and self.images.first_left_out():
+                        # Said once a cell: a flood of figures must not flood the text too.
                         print(_IMAGE_LEFT_OUT)
                     return
             if "text/plain" in data:
@@ -208,12 +218,14 @@ def _display_publisher_class() -> Any:
 
 
 class _CellImages:
-    """The images one cell displayed, as base64, within the output budget the whole
-    submission shares with its text, and at most so many a cell."""
+    """The images one cell displayed, as base64, within the image budget the whole
+    submission has (:attr:`Limits.image_bytes`, apart from its text's), and at most so
+    many a cell."""
 
     def __init__(self, budget: list[int]) -> None:
         self._budget = budget
         self._images: list[list[str]] = []
+        self._left_out = 0
 
     def keep(self, mime: str, data: Any) -> bool:
         if isinstance(data, bytes):
@@ -224,13 +236,19 @@ class _CellImages:
             return False
         cap = min(protocol.MAX_IMAGE_BASE64, self._budget[0])
         if not text or len(text) > cap or len(self._images) >= protocol.MAX_CELL_IMAGES:
+            self._left_out += 1
             return False
         self._budget[0] -= len(text)
         self._images.append([mime, text])
         return True
 
+    def first_left_out(self) -> bool:
+        """Whether the image just left out is the first this cell left out."""
+        return self._left_out == 1
+
     def take(self) -> list[list[str]]:
         images, self._images = self._images, []
+        self._left_out = 0
         return images
 
 
@@ -287,7 +305,7 @@ class _Session:
         self.handles: dict[int, Any] = {}
         self.budget = [self.limits.output_bytes]
         self.stdout = _CappedStream(self.budget)
-        self.images = _CellImages(self.budget)
+        self.images = _CellImages([self.limits.image_bytes])
         _shell.display_pub.images = self.images
         self.timed_out = False
 
@@ -413,12 +431,16 @@ class _Session:
             if op == "exit":
                 return
             if op == "run":
-                value = self.run_cell(
-                    str(request["source"]),
-                    _budget(request),
-                    _number(request.get("cell"), 1 << 20),
-                    _number(request.get("first_line"), 1 << 20),
-                )
+                try:
+                    value = self.run_cell(
+                        str(request["source"]),
+                        _budget(request),
+                        _number(request.get("cell"), 1 << 20),
+                        _number(request.get("first_line"), 1 << 20),
+                    )
+                except (KeyError, TypeError, ValueError) as error:
+                    self.send({"ok": False, "error": _error_text(error)})
+                    continue
                 self.send({"ok": True, "value": value})
                 continue
             try:
@@ -466,7 +488,15 @@ def _plain(value: Any) -> Any:
 def _error_text(error: BaseException, timed_out: bool = False) -> dict[str, str]:
     ename = "TimeoutError" if timed_out else type(error).__name__
     lines = traceback.format_exception(type(error), error, error.__traceback__)
-    return {"ename": ename, "evalue": str(error)[:2000], "traceback": "".join(lines)[-6000:]}
+    return {"ename": ename, "evalue": _message_of(error), "traceback": "".join(lines)[-6000:]}
+
+
+def _message_of(error: BaseException) -> str:
+    """``str(error)``, capped; a stand-in when the student's own ``__str__`` itself fails."""
+    try:
+        return str(error)[:2000]
+    except BaseException:
+        return f"<{type(error).__name__}: its message could not be made (str() failed)>"
 
 
 def _cell_error(result: Any) -> dict[str, str] | None:
@@ -480,7 +510,7 @@ def _cell_error(result: Any) -> dict[str, str] | None:
     if error is None:
         return None
     stb = "\n".join(_shell.__class__.last_traceback)
-    return {"ename": type(error).__name__, "evalue": str(error)[:2000], "traceback": stb[-6000:]}
+    return {"ename": type(error).__name__, "evalue": _message_of(error), "traceback": stb[-6000:]}
 
 
 def serve(
