@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 import grader
 from grader import exports
 from grader.bank import Bank, find_bank_root, load_bank
+from grader.diagnoses import named_in
 from grader.errors import GraderError
 from grader.feedback import Language
 from grader.gradescope import VISIBILITIES
@@ -517,6 +518,7 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
         policy=github.Policy(args.fail_under, args.never_fail),
         selection=selection,
         notices=(*([refused_bank] if refused_bank else []), *notices),
+        mistakes=named_in(bank.exercises),
     )
     if args.junit is not None:
         relative = [replace(r, path=workflow.relative(r.path)) for r in results]
@@ -608,7 +610,11 @@ def _gradescope_grade(args: argparse.Namespace, console: Console) -> int:
                 results = warm.grade_answers(chosen)
                 notes = (*passed_over, *warm.notices)
             document = gradescope.results_document(
-                results, lang=args.lang, hidden_visibility=args.hidden_visibility, notes=notes
+                results,
+                lang=args.lang,
+                hidden_visibility=args.hidden_visibility,
+                notes=notes,
+                mistakes=named_in(bank.exercises),
             )
     except GraderError as error:
         document = gradescope.failure_document(f"The autograder could not grade this: {error}")
@@ -669,7 +675,9 @@ def _prairielearn_grade(args: argparse.Namespace, console: Console) -> int:
             document = (
                 prairielearn.not_gradable(errors)
                 if errors
-                else prairielearn.results_document(results, lang=args.lang, notes=notes)
+                else prairielearn.results_document(
+                    results, lang=args.lang, notes=notes, mistakes=named_in(bank.exercises)
+                )
             )
     except Exception as error:
         # A fault of the grader, not the student's: PrairieLearn must not use up an attempt.
