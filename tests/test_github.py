@@ -290,6 +290,12 @@ def test_student_values_in_the_summary_are_shown_not_rendered(tmp_path: Path) ->
 # -- the whole command, as a workflow runs it ------------------------------
 
 
+def answer_cell(notebook: nbformat.NotebookNode, exercise: str) -> nbformat.NotebookNode:
+    """The released notebook's cell holding the exercise's starter (after its set-up cells)."""
+    marker = f"# EXERCISE: {exercise}"
+    return next(c for c in notebook.cells if c.cell_type == "code" and marker in c.source)
+
+
 @pytest.fixture(scope="module")
 def student_repo(tmp_path_factory: pytest.TempPathFactory, public_bank: Bank) -> dict[str, str]:
     """The released material in a git repository, and a pull request answering two exercises:
@@ -299,10 +305,12 @@ def student_repo(tmp_path_factory: pytest.TempPathFactory, public_bank: Bank) ->
     git(root, "init", "-q", "-b", "main")
     base = commit_all(root, "released")
     notebook = nbformat.read(root / "notebooks" / "one_hot.ipynb", as_version=4)
-    notebook.cells[1].source = "# EXERCISE: one_hot\n" + solution_source(load_bank(ROOT), "one_hot")
+    answer_cell(notebook, "one_hot").source = "# EXERCISE: one_hot\n" + solution_source(
+        load_bank(ROOT), "one_hot"
+    )
     nbformat.write(notebook, root / "notebooks" / "one_hot.ipynb")
     tensors = nbformat.read(root / "notebooks" / "tensors.ipynb", as_version=4)
-    tensors.cells[1].source += "\n"
+    answer_cell(tensors, "tensors").source += "\n"
     nbformat.write(tensors, root / "notebooks" / "tensors.ipynb")
     # A student's own solutions/ must not pass for the instructor's hidden checks.
     (root / "solutions" / "tensors").mkdir(parents=True)
@@ -467,10 +475,12 @@ def hostile_repo(tmp_path_factory: pytest.TempPathFactory, public_bank: Bank) ->
     git(root, "init", "-q", "-b", "main")
     base = commit_all(root, "released")
     notebook = nbformat.read(root / "notebooks" / "one_hot.ipynb", as_version=4)
-    notebook.cells[1].source = "# EXERCISE: one_hot\n" + solution_source(load_bank(ROOT), "one_hot")
+    answer_cell(notebook, "one_hot").source = "# EXERCISE: one_hot\n" + solution_source(
+        load_bank(ROOT), "one_hot"
+    )
     nbformat.write(notebook, root / "notebooks" / "one_hot.ipynb")
     tensors = nbformat.read(root / "notebooks" / "tensors.ipynb", as_version=4)
-    tensors.cells[1].source += "\n"
+    answer_cell(tensors, "tensors").source += "\n"
     nbformat.write(tensors, root / "notebooks" / "tensors.ipynb")
     addopts = "-k nothing_matches -p evil_grader_plugin"
     files = {
