@@ -43,7 +43,11 @@ def shell(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("GRADER_BANK", raising=False)
     monkeypatch.delenv("GRADER_LANG", raising=False)
+    # IPython makes its own module __main__; the tests after these need Python's back
+    # (multiprocessing's spawn reads __main__.__spec__), so it is put back at teardown.
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     instance = InteractiveShell.instance()
+    sys.modules["__main__"] = instance.user_module
     instance.reset()
     yield instance
     instance.reset()
