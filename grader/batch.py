@@ -345,15 +345,16 @@ def _grade_all(
 ) -> Iterator[tuple[SubmissionResult, list[str]]]:
     if not todo:
         return
+    # A worker more than there are submissions would only pay for its start.
+    jobs = min(jobs, len(todo))
     if jobs <= 1:
         with Grader(bank, options) as grader:
             for entry in todo:
                 yield grader.grade_file(entry.path, entry.student), grader.notices
         return
-    context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
         max_workers=jobs,
-        mp_context=context,
+        mp_context=_worker_context(),
         initializer=_worker_start,
         initargs=(str(bank.root), options),
     )
@@ -367,6 +368,17 @@ def _grade_all(
     finally:
         # After Ctrl-C, submissions no worker has started are not graded at all.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from one fork server that has imported TensorFlow and the grader
+    (:mod:`grader.warm`), so the import is paid once, not once per worker; spawned
+    afresh where the platform has no fork server."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["grader.warm"])
+    return context
 
 
 _worker_grader: Grader | None = None

@@ -368,12 +368,21 @@ class _SubmissionRun:
             runner_status=runner_status,
             seconds=time.perf_counter() - started,
             overruns=tuple(self.session.overruns) if self.session is not None else (),
-            timings={
-                "start": forked - started,
-                "cells": sum(cell.seconds for cell in self.cells),
-                "checks": sum(c.seconds for e in self.outcomes.values() for c in e),
-            },
+            timings=self.timings(started, forked),
         )
+
+    def timings(self, started: float, forked: float) -> dict[str, float]:
+        """Where the submission's time went: starting its runner, its cells, the checks
+        (with their fixtures), and, within those, waiting on the runner's answers to the
+        checks' calls (the student's own code, run on the grader's data)."""
+        cells = sum(cell.seconds for cell in self.cells)
+        waited = self.session.waited if self.session is not None else 0.0
+        return {
+            "start": forked - started,
+            "cells": cells,
+            "checks": sum(c.seconds for e in self.outcomes.values() for c in e),
+            "calls": max(waited - cells, 0.0),
+        }
 
     def error(self) -> str | None:
         if self.unavailable is not None:

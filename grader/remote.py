@@ -116,6 +116,8 @@ class RunnerSession:
         self._error_text = TextBudget(self._limits.output_bytes)
         # Images have a budget of their own, as in the runner: plots never cut the text.
         self._image_characters = self._limits.image_bytes
+        #: Wall-clock seconds spent waiting on the runner's answers (cells and calls).
+        self.waited = 0.0
         ready = self._exchange(None, startup=True)
         self.missing_protections: list[str] = _protections(ready)
         #: Whether the runner got its own namespaces and filesystem view. Said before any
@@ -363,7 +365,9 @@ class RunnerSession:
             raise self._kill(f"the runner's connection broke: {error}", RunnerCrashed) from None
         finally:
             if not startup:
-                self._charge(self._meter.cpu_seconds() - cpu_before, time.monotonic() - wall_before)
+                wall = time.monotonic() - wall_before
+                self.waited += wall
+                self._charge(self._meter.cpu_seconds() - cpu_before, wall)
         if reply.get("ok") is True:
             return reply.get("value")
         failure = reply.get("error")
