@@ -15,11 +15,13 @@ import hashlib
 import itertools
 import multiprocessing
 import os
+import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
+from multiprocessing.queues import SimpleQueue
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from grader.feedback import Language, Message
 from grader.grading import Grader, GradingOptions
 from grader.report import write_reports
 from grader.results import SubmissionResult
+from grader.sandbox.zygote import SharedZygote, Zygote
 from grader.store import ResultsStore
 from grader.submission import MAX_FILE_BYTES
 from grader.untrusted_files import read_regular, why_refused
@@ -352,22 +355,29 @@ def _grade_all(
             for entry in todo:
                 yield grader.grade_file(entry.path, entry.student), grader.notices
         return
-    pool = ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=_worker_context(),
-        initializer=_worker_start,
-        initargs=(str(bank.root), options),
-    )
-    try:
-        futures: list[Future[tuple[dict[str, Any], list[str]]]] = [
-            pool.submit(_worker_grade, str(entry.path), entry.student) for entry in todo
-        ]
-        for future in as_completed(futures):
-            data, grader_notices = future.result()
-            yield SubmissionResult.from_json(data), grader_notices
-    finally:
-        # After Ctrl-C, submissions no worker has started are not graded at all.
-        pool.shutdown(wait=True, cancel_futures=True)
+    # The workers' one zygote imports TensorFlow while the fork server they come from
+    # imports its own copy: the batch's start costs one import, not one after another.
+    with SharedZygote(jobs) as zygote:
+        context = _worker_context()
+        connections = context.SimpleQueue()
+        for connection in zygote.connections:
+            connections.put(connection)
+        pool = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_worker_start,
+            initargs=(str(bank.root), options, connections),
+        )
+        try:
+            futures: list[Future[tuple[dict[str, Any], list[str]]]] = [
+                pool.submit(_worker_grade, str(entry.path), entry.student) for entry in todo
+            ]
+            for future in as_completed(futures):
+                data, grader_notices = future.result()
+                yield SubmissionResult.from_json(data), grader_notices
+        finally:
+            # After Ctrl-C, submissions no worker has started are not graded at all.
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
@@ -384,9 +394,13 @@ def _worker_context() -> multiprocessing.context.BaseContext:
 _worker_grader: Grader | None = None
 
 
-def _worker_start(bank_root: str, options: GradingOptions) -> None:
+def _worker_start(
+    bank_root: str, options: GradingOptions, connections: SimpleQueue[socket.socket]
+) -> None:
+    """Start one worker's grader on its own connection to the batch's shared zygote."""
     global _worker_grader
-    _worker_grader = Grader(load_bank(Path(bank_root)), options).__enter__()
+    zygote = Zygote(connection=connections.get())
+    _worker_grader = Grader(load_bank(Path(bank_root)), options, zygote).__enter__()
 
 
 def _worker_grade(path: str, student: str) -> tuple[dict[str, Any], list[str]]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import select
 import signal
 from dataclasses import replace
 from pathlib import Path
@@ -10,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from grader.bank import Bank
-from grader.errors import UnconfinedError
+from grader.errors import UnconfinedError, ZygoteError
 from grader.grading import Grader, GradingOptions
 from grader.remote import RunnerSession, StudentNamespace
 from grader.sandbox.confinement import Confinement
-from grader.sandbox.zygote import WALL_TIMEOUT_STATUS, Zygote, describe_status
+from grader.sandbox.zygote import WALL_TIMEOUT_STATUS, SharedZygote, Zygote, describe_status
 
 from .conftest import ROOT, TEST_LIMITS
 
@@ -30,6 +32,53 @@ def test_runners_forked_from_one_zygote_do_not_share_state(zygote: Zygote) -> No
     assert StudentNamespace(first, "x").shared == "first"
     first.close()
     second.close()
+
+
+def _parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+@pytest.mark.slow
+def test_one_shared_zygote_serves_several_graders_and_none_waits_on_another() -> None:
+    shared = SharedZygote(2)
+    first, second = (Zygote(connection=c) for c in shared.connections)
+    idle = RunnerSession(first, CONFINEMENT)
+    # The first grader waits on a runner that is not going to end by itself...
+    assert first._control is not None
+    first._control.send(
+        json.dumps({"op": "wait", "pid": idle._process.pid, "timeout": 600}).encode()
+    )
+    # ...and meanwhile the second grader's runner is forked, runs a cell and ends.
+    other = RunnerSession(second, CONFINEMENT)
+    assert other.run_cell(1, None, "x = 1 + 1").status == "ok"
+    assert _parent_of(other._process.pid) == _parent_of(idle._process.pid)
+    assert other.close() == "exited with code 0"
+    assert select.select([first._control], [], [], 0)[0] == [], "the first wait was answered early"
+    os.kill(idle._process.pid, signal.SIGKILL)
+    first._control.settimeout(30)
+    assert json.loads(first._control.recv(1 << 16)) == {"status": 128 + signal.SIGKILL}
+    # The zygote ends when its last grader has gone.
+    first.close()
+    second.close()
+    shared.close()
+    assert shared._process.returncode == 0
+
+
+@pytest.mark.slow
+def test_a_grader_whose_shared_zygote_died_starts_its_own() -> None:
+    shared = SharedZygote(1)
+    zygote = Zygote(connection=shared.connections[0])
+    RunnerSession(zygote, CONFINEMENT).close()
+    shared._process.kill()
+    shared._process.wait()
+    with pytest.raises(ZygoteError):
+        RunnerSession(zygote, CONFINEMENT)
+    session = RunnerSession(zygote, CONFINEMENT)
+    session.run_cell(1, None, "x = 2")
+    assert StudentNamespace(session, "x").x == 2
+    session.close()
+    assert zygote._process is not None and zygote._process.pid != shared._process.pid
+    zygote.close()
 
 
 @pytest.mark.slow

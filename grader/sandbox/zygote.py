@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -44,6 +45,7 @@ from grader.sandbox.confinement import (
 
 WALL_TIMEOUT_STATUS = 124
 _SUPERVISOR_GRACE_SECONDS = 5.0
+_WAIT_POLL_SECONDS = 0.005
 _ENVIRONMENT_PASSED_ON = ("PATH", "LANG", "LC_ALL")
 
 
@@ -82,12 +84,16 @@ class Zygote:
 
     Starts lazily on the first :meth:`fork_runner`; restarts itself once if the
     zygote died (a submission cannot reach it, but a crash in TensorFlow could).
+    Given a ``connection`` to a zygote another process started (:class:`SharedZygote`),
+    it uses that one, and starts its own only if that one stops answering.
     """
 
-    def __init__(self, *, use_fork: bool | None = None) -> None:
+    def __init__(
+        self, *, use_fork: bool | None = None, connection: socket.socket | None = None
+    ) -> None:
         self.use_fork = hasattr(os, "fork") if use_fork is None else use_fork
         self._process: subprocess.Popen[bytes] | None = None
-        self._control: socket.socket | None = None
+        self._control: socket.socket | None = connection
         self._spawned: dict[int, subprocess.Popen[bytes]] = {}
         self._workdirs: dict[int, str] = {}
         self._next_index = 0
@@ -103,16 +109,9 @@ class Zygote:
         """Start the zygote, not waiting for its imports (the grader does its own meanwhile)."""
         if self._process is not None and self._process.poll() is None:
             return
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "grader.sandbox.zygote", str(theirs.fileno())],
-            pass_fds=[theirs.fileno()],
-            env=runner_environment(),
-            cwd="/",
-            stdin=subprocess.DEVNULL,
-        )
-        theirs.close()
-        self._control = ours
+        if self._process is None and self._control is not None:
+            return  # connected to a shared zygote
+        self._process, (self._control,) = _start_zygote(1)
         self._ready = False
 
     def _ensure_ready(self) -> None:
@@ -250,6 +249,56 @@ class Zygote:
         return RunnerProcess(process.pid, ours)
 
 
+class SharedZygote:
+    """One zygote for several graders, such as a batch's workers: it pays for TensorFlow
+    once, starts at once, and forks each grader's runners as that grader asks.
+
+    Each grader gets a connection of its own from :attr:`connections` and hands it to
+    :class:`Zygote` (``connection=``). The zygote exits when the last connection is
+    closed, in whatever process holds it.
+    """
+
+    def __init__(self, graders: int) -> None:
+        self._process, self.connections = _start_zygote(graders)
+
+    def __enter__(self) -> SharedZygote:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for connection in self.connections:
+            connection.close()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+
+def _start_zygote(graders: int) -> tuple[subprocess.Popen[bytes], list[socket.socket]]:
+    """Start a zygote, not waiting for its imports, with one control connection per grader."""
+    pairs = [socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET) for _ in range(graders)]
+    fds = [theirs.fileno() for _, theirs in pairs]
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "grader.sandbox.zygote", *map(str, fds)],
+            pass_fds=fds,
+            env=runner_environment(),
+            cwd="/",
+            stdin=subprocess.DEVNULL,
+        )
+    except BaseException:
+        for ours, _ in pairs:
+            ours.close()
+        raise
+    finally:
+        for _, theirs in pairs:
+            theirs.close()
+    return process, [ours for ours, _ in pairs]
+
+
 def runner_environment() -> dict[str, str]:
     """The environment a zygote starts with: the grader's own variables are not passed on."""
     env = {name: os.environ[name] for name in _ENVIRONMENT_PASSED_ON if name in os.environ}
@@ -293,56 +342,96 @@ def _confinement_from_json(data: dict[str, Any]) -> Confinement:
 # Inside the zygote process (trusted; no student code runs here).
 
 
-def _serve(control: socket.socket) -> None:
+def _serve(controls: list[socket.socket]) -> None:
+    """Answer every grader connected over ``controls`` until the last one has gone.
+
+    One zygote may serve several graders (the workers of a batch). A request is answered
+    at once, a ``wait`` as soon as its runner has ended (or been killed at its timeout),
+    so that one grader waiting for a runner never holds up another's fork.
+    """
     from grader.sandbox import runner
 
     try:
         with native_logs_dropped():
             runner.prepare()
     except Exception as error:
-        control.send(json.dumps({"ready": False, "error": repr(error)}).encode())
+        for control in controls:
+            with contextlib.suppress(OSError):
+                control.send(json.dumps({"ready": False, "error": repr(error)}).encode())
         return
-    while True:
-        try:
-            data, fds, _flags, _addr = socket.recv_fds(control, 1 << 16, 1)
-        except OSError:
-            return
-        if not data:
-            return
-        request = json.loads(data)
-        if request["op"] == "hello":
-            control.send(json.dumps({"ready": True}).encode())
-        elif request["op"] == "fork":
-            pid = _fork_supervisor(control, fds[0], _confinement_from_json(request["confinement"]))
-            os.close(fds[0])
-            control.send(json.dumps({"pid": pid}).encode())
-        elif request["op"] == "wait":
-            status = _wait(int(request["pid"]), float(request["timeout"]))
-            control.send(json.dumps({"status": status}).encode())
+    live = list(controls)
+    waits: list[_PendingWait] = []
+    while live:
+        readable, _, _ = select.select(live, [], [], _WAIT_POLL_SECONDS if waits else None)
+        for control in readable:
+            if not _answer(control, live, waits):
+                live.remove(control)
+                control.close()
+        waits = [w for w in waits if not w.answered()]
 
 
-def _wait(pid: int, timeout: float) -> int | None:
-    deadline = time.monotonic() + timeout
-    while True:
+@dataclass
+class _PendingWait:
+    """A grader's ``wait`` for one runner's supervisor, answered when it has ended."""
+
+    control: socket.socket
+    pid: int
+    deadline: float
+    killed: bool = False
+
+    def answered(self) -> bool:
         try:
-            done, status = os.waitpid(pid, os.WNOHANG)
+            done, status = os.waitpid(self.pid, os.WNOHANG)
         except ChildProcessError:
-            return None
+            self._reply(None)
+            return True
         if done:
-            return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
-        if time.monotonic() > deadline:
+            self._reply(
+                os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+            )
+            return True
+        if time.monotonic() > self.deadline:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            deadline = time.monotonic() + 5
-        time.sleep(0.005)
+                os.kill(self.pid, signal.SIGKILL)
+            self.deadline = time.monotonic() + 5
+        return False
+
+    def _reply(self, status: int | None) -> None:
+        with contextlib.suppress(OSError):
+            self.control.send(json.dumps({"status": status}).encode())
 
 
-def _fork_supervisor(control: socket.socket, runner_fd: int, confinement: Confinement) -> int:
+def _answer(control: socket.socket, live: list[socket.socket], waits: list[_PendingWait]) -> bool:
+    """Answer one request on ``control``; False when that grader has gone."""
+    try:
+        data, fds, _flags, _addr = socket.recv_fds(control, 1 << 16, 1)
+    except OSError:
+        return False
+    if not data:
+        return False
+    request = json.loads(data)
+    if request["op"] == "hello":
+        control.send(json.dumps({"ready": True}).encode())
+    elif request["op"] == "fork":
+        confinement = _confinement_from_json(request["confinement"])
+        pid = _fork_supervisor(live, fds[0], confinement)
+        os.close(fds[0])
+        control.send(json.dumps({"pid": pid}).encode())
+    elif request["op"] == "wait":
+        deadline = time.monotonic() + float(request["timeout"])
+        waits.append(_PendingWait(control, int(request["pid"]), deadline))
+    return True
+
+
+def _fork_supervisor(
+    controls: list[socket.socket], runner_fd: int, confinement: Confinement
+) -> int:
     pid = os.fork()
     if pid:
         return pid
     try:
-        control.close()
+        for control in controls:
+            control.close()
         die_with_parent()
         _supervise(runner_fd, confinement)
     finally:
@@ -435,7 +524,7 @@ def main(argv: list[str]) -> None:
     if argv and argv[0] == "--spawn":
         _spawned_runner(int(argv[1]), argv[2], int(argv[3]))
         return
-    _serve(socket.socket(fileno=int(argv[0])))
+    _serve([socket.socket(fileno=int(fd)) for fd in argv])
     # The grader has gone: nothing here needs tidying, and tearing down an interpreter
     # that holds TensorFlow takes seconds the student waits for.
     os._exit(0)
