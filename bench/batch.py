@@ -13,8 +13,11 @@ until their cell times out. In the same run it is graded
 * by the baseline notebook graders commonly use: N processes, each notebook executed in a
   fresh Jupyter kernel by nbclient, with the same pytest checks then run in that kernel.
 
-Prints submissions per minute, mean per-submission overhead, peak memory (PSS of the whole
-process tree, and per worker) and the ratio baseline/ours.
+Prints submissions per minute, the physical limit (cells' own time over the workers plus
+one TensorFlow import, and the same with the student code the checks call), the mean
+per-submission overhead above the cells and the grader's own work, peak memory (PSS of the
+whole process tree, and per worker), the ratio baseline/ours, and with ``--scale 200`` the
+throughput of a class that large beside it.
 """
 
 from __future__ import annotations
@@ -155,10 +158,41 @@ def import_seconds() -> float:
     return time.perf_counter() - started
 
 
+def reruns(
+    bank: Bank, folder: Path, out: Path, options: GradingOptions, jobs: int
+) -> tuple[float, float]:
+    """The batch again, unchanged, then after one submission changed."""
+    started = time.perf_counter()
+    run_batch(bank, folder, out, options, jobs=jobs)
+    unchanged = time.perf_counter() - started
+    changed = folder / "student000.ipynb"
+    notebook = nbformat.read(changed, as_version=4)
+    notebook.cells.append(new_code_cell("# changed"))
+    nbformat.write(notebook, changed)
+    started = time.perf_counter()
+    run_batch(bank, folder, out, options, jobs=jobs)
+    return unchanged, time.perf_counter() - started
+
+
+def larger_class(
+    bank: Bank, scratch: Path, options: GradingOptions, args: argparse.Namespace
+) -> float:
+    """Seconds ``grader batch`` takes over a class of ``--scale`` notebooks."""
+    large = scratch / "large"
+    large.mkdir()
+    make_class(bank, args.scale, large)
+    started = time.perf_counter()
+    run_batch(bank, large, scratch / "large-out", options, jobs=args.jobs)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--scale", type=int, default=0, help="also grade a class this large, for throughput"
+    )
     args = parser.parse_args()
     bank = load_bank(ROOT)
     options = GradingOptions(limits=Limits(cpu_seconds=CELL_SECONDS))
@@ -173,28 +207,25 @@ def main() -> None:
             ours = time.perf_counter() - started
         with ResultsStore(out / "results.sqlite") as store:
             results = store.results()
+        above_cells = [r.seconds - r.timings.get("cells", 0.0) for r in results]
         overheads = [
-            r.seconds - r.timings.get("cells", 0.0) - r.timings.get("checks", 0.0) for r in results
+            r.seconds - r.timings.get("cells", 0.0) - r.timings.get("calls", 0.0) for r in results
         ]
-        started = time.perf_counter()
-        run_batch(bank, folder, out, options, jobs=args.jobs)
-        rerun = time.perf_counter() - started
-        changed = folder / "student000.ipynb"
-        notebook = nbformat.read(changed, as_version=4)
-        notebook.cells.append(new_code_cell("# changed"))
-        nbformat.write(notebook, changed)
-        started = time.perf_counter()
-        run_batch(bank, folder, out, options, jobs=args.jobs)
-        one_changed = time.perf_counter() - started
+        rerun, one_changed = reruns(bank, folder, out, options, args.jobs)
 
         theirs = baseline(bank, folder, args.jobs)
         tensorflow_import = import_seconds()
 
+        scaled = larger_class(bank, Path(scratch), options, args) if args.scale else None
+
     n = args.students
     # The least any grader can take: every cell's own run time shared out over the
-    # workers, after the one TensorFlow import that must come first.
+    # workers, after the one TensorFlow import that must come first; and beside it, with
+    # the student's code the checks call (training on the checks' data) counted too.
     cells = sum(r.timings.get("cells", 0.0) for r in results)
+    calls = sum(r.timings.get("calls", 0.0) for r in results)
     limit = cells / args.jobs + tensorflow_import
+    student_limit = (cells + calls) / args.jobs + tensorflow_import
     print(f"class: {n} notebooks, {args.jobs} workers, cell limit {CELL_SECONDS:g} s")
     print(f"grader batch:        {ours:7.1f} s  {60 * n / ours:6.1f} submissions/min")
     print(f"kernel per notebook: {theirs:7.1f} s  {60 * n / theirs:6.1f} submissions/min")
@@ -204,9 +235,16 @@ def main() -> None:
         f"+ import tensorflow {tensorflow_import:.1f} s); ours is {ours / limit:.2f}x of it"
     )
     print(
-        "overhead per submission above cells and checks: "
-        f"mean {statistics.fmean(overheads):.3f} s (each worker's first waits for its zygote), "
-        f"median {statistics.median(overheads):.3f} s"
+        f"physical limit with the checks' calls into student code ({calls:.1f} s): "
+        f"{student_limit:7.1f} s; ours is {ours / student_limit:.2f}x of it"
+    )
+    print(
+        "overhead per submission above the cells: "
+        f"mean {statistics.fmean(above_cells):.3f} s, median {statistics.median(above_cells):.3f} s"
+    )
+    print(
+        "the grader's own work per submission (above cells and the checks' calls): "
+        f"mean {statistics.fmean(overheads):.3f} s, median {statistics.median(overheads):.3f} s"
     )
     print(
         f"peak memory (PSS, whole tree): {memory.peak / 2**30:.2f} GiB, "
@@ -214,6 +252,12 @@ def main() -> None:
     )
     print(f"rerun, unchanged: {rerun:.2f} s ({100 * rerun / ours:.1f}% of the first run)")
     print(f"rerun, one submission changed: {one_changed:.2f} s")
+    if scaled is not None:
+        print(
+            f"throughput at N = {n}: {60 * n / ours:.1f}/min; at N = {args.scale}: "
+            f"{60 * args.scale / scaled:.1f}/min ({100 * (args.scale / scaled) / (n / ours):.0f}% "
+            f"of the throughput at N = {n})"
+        )
 
 
 if __name__ == "__main__":

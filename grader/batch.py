@@ -2,10 +2,12 @@
 
 Each submission's result is committed to the results store the moment it is
 graded, so a killed batch loses nothing and a rerun grades only what is new or
-changed. With ``jobs > 1`` submissions are graded by worker processes, each with
-its own zygote; with ``cluster`` they are graded by the workers of a Dask
-distributed cluster, each worker process with its own grader and zygote. Either
-way results come back to this process, the store's only writer.
+changed. With ``jobs > 1`` submissions are graded by worker processes forked from
+one fork server that has imported TensorFlow (:mod:`grader.warm`), all forking
+their runners from one shared zygote that starts beside it; with ``cluster`` they
+are graded by the workers of a Dask distributed cluster, each worker process with
+its own grader and zygote. Either way results come back to this process, the
+store's only writer.
 """
 
 from __future__ import annotations
