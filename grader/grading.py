@@ -9,10 +9,7 @@ and execution goes on to the next exercise.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import io
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +29,7 @@ from grader.errors import (
     UnconfinedError,
     ZygoteError,
 )
-from grader.plugin import CheckPlugin, register_hypothesis_profile
+from grader.plugin import CheckPlugin, register_hypothesis_profile, run_checks
 from grader.quiet import import_tensorflow
 from grader.reference import ReferenceSolutions
 from grader.remote import RunnerSession, SectionBudget, StudentNamespace
@@ -309,7 +306,7 @@ class _SubmissionRun:
         paths = [str(p) for e in self.exercises for p, _ in self.grader.check_paths(e)]
         if not paths:
             return
-        exit_code = _run_pytest(paths, self.grader.bank.root, CheckPlugin(self))
+        exit_code = run_checks(paths, self.grader.bank.root, CheckPlugin(self))
         if exit_code == pytest.ExitCode.INTERRUPTED:
             # pytest turns Ctrl-C into an exit code; the caller must stop as for any Ctrl-C.
             raise KeyboardInterrupt
@@ -411,53 +408,3 @@ class _RecordingNamespace(StudentNamespace):
         if not (name.startswith("__") and name.endswith("__")):
             object.__getattribute__(self, "_used").add(name)
         return super().__getattr__(name)
-
-
-def _run_pytest(paths: list[str], rootdir: Path, plugin: CheckPlugin) -> int | pytest.ExitCode:
-    """Run pytest on the check files with the plugin, quietly, as in a clean environment.
-
-    Nothing but the bank's check files and the grader's own plugins is imported: pytest
-    would otherwise import a ``conftest.py`` from every folder above the check files (a
-    student's repository root in ``grader ci``, where the bank is the student's tree),
-    read an ini file or ``PYTEST_ADDOPTS``, and load every plugin an installed
-    distribution declares, which a student's folder on ``sys.path`` can do.
-    """
-    args = [
-        *paths,
-        "--noconftest",
-        # Autoloading is off; hypothesis's own plugin is the grader's, so it loads by name.
-        "-p",
-        "_hypothesis_pytestplugin",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:terminal",
-        "-p",
-        "no:timeout",
-        # Its shutdown runs gc.collect() twice, which costs ~0.5 s with TensorFlow loaded.
-        "-p",
-        "no:unraisableexception",
-        "--import-mode=importlib",
-        f"--rootdir={rootdir}",
-        "-c",
-        os.devnull,
-        "-W",
-        "ignore::DeprecationWarning",
-    ]
-    sink = io.StringIO()
-    clean = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None, "PYTEST_PLUGINS": None}
-    saved = {name: os.environ.get(name) for name in clean}
-    try:
-        for name, value in clean.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            return pytest.main(args, plugins=[plugin])
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value

@@ -12,9 +12,7 @@ line and does nothing else: the grader checks the exercise itself.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import io
 import os
 import sys
 from collections.abc import MutableMapping
@@ -30,7 +28,7 @@ from grader.errors import BankError, CheckNotRun
 from grader.feedback import Language
 from grader.kernel import KernelSession
 from grader.notebook_view import CheckTable, message_html
-from grader.plugin import CheckPlugin, register_hypothesis_profile
+from grader.plugin import CheckPlugin, register_hypothesis_profile, run_checks
 from grader.remote import StudentNamespace
 from grader.results import CheckOutcome, ExerciseResult, Visibility
 
@@ -189,43 +187,9 @@ _UNUSED_PLUGINS = [
 
 
 def _run_pytest(paths: list[str], rootdir: Path, plugin: CheckPlugin) -> None:
-    """Run the check files with the plugin, quietly: no conftest, no ini file, no plugin
-    of the kernel's environment, nothing written into the course folder."""
+    """Run the check files as grading does, with pytest's output captured at the level of
+    ``sys`` (a kernel's file descriptors are its front end's)."""
     register_hypothesis_profile()
-    args = [
-        *paths,
-        "--noconftest",
-        "-p",
-        "_hypothesis_pytestplugin",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:terminal",
-        "-p",
-        "no:unraisableexception",
-        *_UNUSED_PLUGINS,
-        "--capture=sys",
-        "--import-mode=importlib",
-        f"--rootdir={rootdir}",
-        "-c",
-        os.devnull,
-        "-W",
-        "ignore::DeprecationWarning",
-    ]
-    saved = {
-        name: os.environ.get(name) for name in ("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "PYTEST_ADDOPTS")
-    }
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    os.environ.pop("PYTEST_ADDOPTS", None)
-    sink = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            code = pytest.main(args, plugins=[plugin])
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    code = run_checks(paths, rootdir, plugin, [*_UNUSED_PLUGINS, "--capture=sys"])
     if code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt

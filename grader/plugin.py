@@ -8,9 +8,13 @@ each test's result into a :class:`~grader.results.CheckOutcome`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import io
+import os
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -270,3 +274,57 @@ def _explained(message: Message, error_text: str) -> tuple[Message, str | None]:
         Message(ko=f"{explanation.ko} {message.ko}", en=f"{explanation.en} {message.en}"),
         diagnosis,
     )
+
+
+def run_checks(
+    paths: Sequence[str], rootdir: Path, plugin: CheckPlugin, extra: Sequence[str] = ()
+) -> int | pytest.ExitCode:
+    """Run pytest on the check files with the plugin, quietly, as in a clean environment.
+
+    Nothing but the bank's check files and the grader's own plugins is imported: pytest
+    would otherwise import a ``conftest.py`` from every folder above the check files (a
+    student's repository root in ``grader ci``, where the bank is the student's tree),
+    read an ini file or ``PYTEST_ADDOPTS``, and load every plugin an installed
+    distribution or ``PYTEST_PLUGINS`` names, which a student's folder on ``sys.path``
+    can provide. Nothing is written into the course folder.
+    """
+    args = [
+        *paths,
+        "--noconftest",
+        # Autoloading is off; hypothesis's own plugin is the grader's, so it loads by name.
+        "-p",
+        "_hypothesis_pytestplugin",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:terminal",
+        "-p",
+        "no:timeout",
+        # Its shutdown runs gc.collect() twice, which costs ~0.5 s with TensorFlow loaded.
+        "-p",
+        "no:unraisableexception",
+        *extra,
+        "--import-mode=importlib",
+        f"--rootdir={rootdir}",
+        "-c",
+        os.devnull,
+        "-W",
+        "ignore::DeprecationWarning",
+    ]
+    sink = io.StringIO()
+    clean = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None, "PYTEST_PLUGINS": None}
+    saved = {name: os.environ.get(name) for name in clean}
+    try:
+        _set_environment(clean)
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            return pytest.main(args, plugins=[plugin])
+    finally:
+        _set_environment(saved)
+
+
+def _set_environment(values: dict[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
