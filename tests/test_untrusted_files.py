@@ -18,14 +18,17 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from grader import in_notebook
 from grader.bank import Bank
 from grader.batch import Entry, _read, discover, run_batch
 from grader.cli import main
 from grader.errors import RefusedFile, SubmissionError
-from grader.grading import GradingOptions, _run_pytest
+from grader.grading import GradingOptions
+from grader.plugin import run_checks
 from grader.store import ResultsStore
 from grader.submission import files_in, load_submission, select_submissions
 from grader.untrusted_files import read_regular, refused_below
@@ -337,8 +340,16 @@ def plugin_on_the_path(tmp_path: Path) -> Path:
     return site
 
 
+#: Both ways checks are run: grading's, and grader.check's in a student's own kernel.
+CHECK_RUNNERS = [
+    pytest.param(run_checks, id="grading"),
+    pytest.param(in_notebook._run_pytest, id="in-notebook"),
+]
+
+
+@pytest.mark.parametrize("run", CHECK_RUNNERS)
 def test_no_conftest_config_or_plugin_of_the_tree_changes_a_verdict(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Any
 ) -> None:
     bank, check, hostile = checks_in_a_hostile_tree(tmp_path)
     site = plugin_on_the_path(tmp_path)
@@ -347,7 +358,7 @@ def test_no_conftest_config_or_plugin_of_the_tree_changes_a_verdict(
     monkeypatch.setenv("PYTEST_PLUGINS", "evil_grader_plugin")
     monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", raising=False)
     recorder = Recorder()
-    _run_pytest([str(check)], bank, recorder)  # type: ignore[arg-type]
+    run([str(check)], bank, recorder)
     assert recorder.verdicts == {"test_right": "passed", "test_wrong": "failed"}
     for folder in [*hostile, site]:
         leftovers = {"conftest-imported", "plugin-imported", "site-ran", "pth-ran"}
@@ -381,7 +392,7 @@ def test_the_banks_hypothesis_checks_still_run_without_autoload(tmp_path: Path) 
         )
     )
     recorder = Recorder()
-    _run_pytest([str(check)], bank, recorder)  # type: ignore[arg-type]
+    run_checks([str(check)], bank, recorder)  # type: ignore[arg-type]
     assert recorder.verdicts == {"test_right": "passed", "test_wrong": "failed"}
 
 
