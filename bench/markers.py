@@ -50,8 +50,8 @@ def _measure(path: Path, out: Path) -> dict[str, float]:
     """In a process of its own: grade and render ``path``; the seconds and the peaks."""
     from grader.bank import load_bank
     from grader.grading import Grader, GradingOptions
-    from grader.report import write_reports
     from grader.sandbox.confinement import Limits
+    from grader.views.html import write_reports
 
     bank = load_bank(ROOT)
     options = GradingOptions(limits=Limits(cpu_seconds=60))

@@ -27,9 +27,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from grader.bank import load_bank  # noqa: E402
 from grader.batch import run_batch  # noqa: E402
 from grader.grading import GradingOptions  # noqa: E402
-from grader.report import write_reports  # noqa: E402
 from grader.sandbox.confinement import Limits  # noqa: E402
 from grader.store import ResultsStore  # noqa: E402
+from grader.views.html import write_reports  # noqa: E402
 
 
 def main() -> None:

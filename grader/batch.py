@@ -30,15 +30,15 @@ from typing import Any
 from grader import messages
 from grader.bank import Bank, load_bank
 from grader.errors import GraderError, RefusedFile, SubmissionError
-from grader.exports import Problems, write_exports
 from grader.feedback import Language, Message
 from grader.grading import Grader, GradingOptions
-from grader.report import write_reports
 from grader.results import SubmissionResult
 from grader.sandbox.zygote import SharedZygote, Zygote
 from grader.store import ResultsStore
 from grader.submission import MAX_FILE_BYTES
 from grader.untrusted_files import read_regular, why_refused
+from grader.views.exports import Problems, write_exports
+from grader.views.html import write_reports
 
 SUBMISSION_SUFFIXES = (".ipynb", ".py")
 

@@ -20,13 +20,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 import grader
-from grader import exports
 from grader.bank import Bank, find_bank_root, load_bank
 from grader.diagnoses import named_in
 from grader.errors import GraderError
 from grader.feedback import Language
-from grader.gradescope import VISIBILITIES
 from grader.sandbox.confinement import Limits
+from grader.views import exports
+from grader.views.gradescope import VISIBILITIES
 
 if TYPE_CHECKING:
     import grader.results
@@ -343,7 +343,7 @@ def _submissions_in(folder: Path) -> tuple[list[Path], list[str]]:
 
 def _check(args: argparse.Namespace, console: Console) -> int:
     from grader.grading import Grader, GradingOptions
-    from grader.terminal import print_check_result, print_elapsed
+    from grader.views.terminal import print_check_result, print_elapsed
 
     if not args.file.is_file():
         raise GraderError(f"{args.file} does not exist; give the path of your notebook or .py file")
@@ -476,7 +476,7 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
 
 
 def _release(args: argparse.Namespace, console: Console) -> int:
-    from grader.release import release
+    from grader.platforms.release import release
 
     bank = _bank(args, with_solutions=False)
     written = release(bank, args.out, grader_package=args.grader_package)
@@ -485,20 +485,21 @@ def _release(args: argparse.Namespace, console: Console) -> int:
 
 
 def _ci(args: argparse.Namespace, console: Console) -> int:
-    from grader import github
-    from grader.exports import write_atomically
     from grader.grading import Grader, GradingOptions
-    from grader.junit import junit_xml
+    from grader.platforms import actions
     from grader.results import SubmissionResult
+    from grader.views import github
+    from grader.views.exports import write_atomically
+    from grader.views.junit import junit_xml
 
     if args.fail_under is not None and not 0 <= args.fail_under <= 100:
         raise GraderError("--fail-under is a percentage, between 0 and 100")
-    workflow = github.Workflow.from_environment()
-    github.keep_the_workspace_off_the_import_path(workflow.workspace)
-    bank, refused_bank = github.instructor_bank(
+    workflow = actions.Workflow.from_environment()
+    actions.keep_the_workspace_off_the_import_path(workflow.workspace)
+    bank, refused_bank = actions.instructor_bank(
         workflow, args.bank or os.environ.get("GRADER_BANK")
     )
-    selection = github.select(workflow, args.paths, everything=args.all)
+    selection = actions.select(workflow, args.paths, everything=args.all)
     options = GradingOptions.for_ci(
         _limits(args), bank, workflow.workspace, trust_submissions=args.trust_submissions
     )
@@ -529,13 +530,13 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
             for r in results
         }
         write_atomically(args.junit, junit_xml(relative, args.lang, lines))
-    return github.publish(report, print)
+    return actions.publish(report, workflow, print)
 
 
 def _export(args: argparse.Namespace, console: Console) -> int:
-    from grader import gradescope
-    from grader.junit import junit_xml
     from grader.store import ResultsStore
+    from grader.views import gradescope
+    from grader.views.junit import junit_xml
 
     store_path = args.results / "results.sqlite" if args.results.is_dir() else args.results
     if not store_path.is_file():
@@ -571,7 +572,7 @@ def _export(args: argparse.Namespace, console: Console) -> int:
 
 
 def _gradescope_bundle(args: argparse.Namespace, console: Console) -> int:
-    from grader import gradescope
+    from grader.platforms import gradescope
 
     bank = _bank(args)
     archive = gradescope.write_bundle(
@@ -587,9 +588,9 @@ def _gradescope_bundle(args: argparse.Namespace, console: Console) -> int:
 
 def _gradescope_grade(args: argparse.Namespace, console: Console) -> int:
     """Grade a Gradescope submission folder; whatever happens, leave a results.json saying so."""
-    from grader import gradescope
-    from grader.exports import write_atomically
     from grader.grading import Grader
+    from grader.views import gradescope
+    from grader.views.exports import write_atomically
 
     try:
         bank = _bank(args)
@@ -628,7 +629,7 @@ def _gradescope_grade(args: argparse.Namespace, console: Console) -> int:
 
 
 def _prairielearn_course(args: argparse.Namespace, console: Console) -> int:
-    from grader import prairielearn
+    from grader.platforms import prairielearn
 
     bank = _bank(args)
     written = prairielearn.write_course(
@@ -649,9 +650,9 @@ def _prairielearn_course(args: argparse.Namespace, console: Console) -> int:
 
 def _prairielearn_grade(args: argparse.Namespace, console: Console) -> int:
     """Grade a PrairieLearn submission folder; whatever happens, leave a results.json."""
-    from grader import prairielearn
-    from grader.exports import write_atomically
     from grader.grading import Grader
+    from grader.views import prairielearn
+    from grader.views.exports import write_atomically
 
     try:
         bank = _bank(args)

@@ -17,10 +17,10 @@ import pytest
 
 from grader.bank import Bank
 from grader.grading import Grader, GradingOptions
-from grader.report import run_problems
 from grader.results import SubmissionResult
 from grader.sandbox.cgroup import RunnerCgroup
 from grader.sandbox.confinement import Limits
+from grader.views.html import run_problems
 
 from .conftest import COURSE_LIMITS, NotebookWriter, cpu_hogs, solution_source
 

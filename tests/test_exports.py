@@ -14,7 +14,8 @@ import xmlschema
 from grader.bank import Bank
 from grader.cli import main
 from grader.errors import GraderError, StoreError
-from grader.exports import (
+from grader.store import ResultsStore
+from grader.views.exports import (
     canvas_csv,
     grades_csv,
     read_canvas_roster,
@@ -22,7 +23,6 @@ from grader.exports import (
     write_atomically,
     write_exports,
 )
-from grader.store import ResultsStore
 
 from .test_junit import submission
 from .test_store import result

@@ -24,7 +24,16 @@ from grader.cli import main
 from grader.diagnoses import named_in
 from grader.errors import GraderError
 from grader.feedback import Language, Message
-from grader.github import (
+from grader.platforms.actions import (
+    Workflow,
+    instructor_bank,
+    keep_the_workspace_off_the_import_path,
+    publish,
+    select,
+)
+from grader.platforms.release import release
+from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
+from grader.views.github import (
     ANNOTATION_MESSAGE,
     ANNOTATIONS_PER_KIND,
     CLASSROOM_RESULT_BYTES,
@@ -32,19 +41,12 @@ from grader.github import (
     Policy,
     Report,
     Selection,
-    Workflow,
     annotation_commands,
     classroom_result,
     command,
     encode_classroom,
-    instructor_bank,
     job_summary,
-    keep_the_workspace_off_the_import_path,
-    publish,
-    select,
 )
-from grader.release import release
-from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
 
 from .conftest import ROOT, solution_source
 from .test_junit import submission
@@ -589,7 +591,8 @@ def test_a_lost_checks_mistake_is_named_in_the_students_language_never_by_its_sl
 
 def test_run_by_hand_the_summary_is_printed_with_the_points(tmp_path: Path) -> None:
     printed: list[str] = []
-    status = publish(report([submission()], Policy(fail_under=60), tmp_path), printed.append)
+    the_report = report([submission()], Policy(fail_under=60), tmp_path)
+    status = publish(the_report, Workflow(tmp_path), printed.append)
     assert status == 1
     assert "Points 6/13 (below the threshold)" in printed
     assert printed[-1].startswith("## Autograding: 6 / 13 points (46%)")
@@ -698,7 +701,7 @@ def test_what_classroom_records_is_what_its_log_says_and_round(tmp_path: Path) -
     names = [t["name"] for t in document["tests"]]
     assert names.count("one_hot: a (1/20)") == 1 and len(names) == 36
     printed: list[str] = []
-    publish(report([thirds], Policy(never_fail=True), tmp_path), printed.append)
+    publish(report([thirds], Policy(never_fail=True), tmp_path), Workflow(tmp_path), printed.append)
     assert "Points 2.75/9" in printed
 
 

@@ -18,7 +18,8 @@ from grader.cli import main
 from grader.diagnoses import named_in
 from grader.errors import GraderError
 from grader.feedback import Language
-from grader.gradescope import failure_document, results_document, write_bundle
+from grader.platforms.gradescope import write_bundle
+from grader.views.gradescope import failure_document, results_document
 
 from .conftest import ROOT, solution_source, starter_source
 from .test_junit import submission

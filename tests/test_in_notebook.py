@@ -20,7 +20,7 @@ from IPython.utils.capture import capture_output
 from grader import messages
 from grader.bank import Bank, load_bank
 from grader.grading import Grader
-from grader.release import release
+from grader.platforms.release import release
 
 from .conftest import ROOT, NotebookWriter, solution_source
 

@@ -10,8 +10,8 @@ import xmlschema
 import xunitparser
 
 from grader.feedback import Message
-from grader.junit import junit_xml
 from grader.results import CheckOutcome, ExerciseResult, Outcome, SubmissionResult
+from grader.views.junit import junit_xml
 
 SCHEMA = xmlschema.XMLSchema(Path(__file__).parent / "schemas" / "junit.xsd")
 

@@ -1,5 +1,5 @@
-"""The tree keeps its layers: the untrusted side imports nothing of the grading side, and
-no view imports the runner."""
+"""The tree keeps its layers: the untrusted side imports nothing of the grading side, views
+render results without running, grading or driving anything, and neither reaches the other."""
 
 from __future__ import annotations
 
@@ -46,6 +46,10 @@ def imports_of(name: str) -> set[str]:
     return found
 
 
+def under(name: str, package: str) -> bool:
+    return name == package or name.startswith(f"{package}.")
+
+
 def reachable(name: str) -> set[str]:
     seen, todo = set(), [name]
     while todo:
@@ -56,7 +60,16 @@ def reachable(name: str) -> set[str]:
 
 
 SANDBOX = sorted(name for name in MODULES if name.startswith("grader.sandbox"))
-VIEWS = ["grader.report", "grader.exports", "grader.junit", "grader.terminal"]
+VIEWS = sorted(name for name in MODULES if under(name, "grader.views"))
+
+#: What a view never reaches: it renders stored results, and runs, grades or drives nothing.
+NOT_FOR_VIEWS = (
+    "grader.sandbox",
+    "grader.remote",
+    "grader.grading",
+    "grader.batch",
+    "grader.platforms",
+)
 
 
 #: What the untrusted side may share with the rest: errors, text cleaning, the bilingual
@@ -76,12 +89,22 @@ def test_what_the_untrusted_side_shares_imports_nothing_else(module: str) -> Non
     assert imports_of(module) <= SHARED
 
 
-@pytest.mark.parametrize("module", [v for v in VIEWS if v in MODULES])
-def test_no_view_imports_the_runner_or_the_zygote(module: str) -> None:
-    reached = reachable(module)
-    assert not reached & {"grader.sandbox.runner", "grader.sandbox.zygote"}, sorted(reached)
+@pytest.mark.parametrize("module", VIEWS)
+def test_no_view_runs_grades_or_drives_anything(module: str) -> None:
+    reached = {m for m in reachable(module) if any(under(m, p) for p in NOT_FOR_VIEWS)}
+    assert not reached, f"{module} imports {sorted(reached)}"
+
+
+@pytest.mark.parametrize("module", SANDBOX)
+def test_the_untrusted_side_reaches_no_view_and_no_platform(module: str) -> None:
+    reached = {
+        m for m in reachable(module) if under(m, "grader.views") or under(m, "grader.platforms")
+    }
+    assert not reached, f"{module} imports {sorted(reached)}"
 
 
 def test_the_walk_sees_the_imports_it_checks() -> None:
     assert "grader.sandbox.protocol" in imports_of("grader.sandbox.runner")
     assert "grader.sandbox.zygote" in reachable("grader.grading")
+    assert {"grader.views.html", "grader.views.statistics", "grader.views.github"} <= set(VIEWS)
+    assert "grader.views.github" in reachable("grader.platforms.actions")

@@ -40,7 +40,7 @@ def _sentences() -> dict[str, Callable[..., Message]]:
 SENTENCES = _sentences()
 
 #: Plausible values for each parameter name the module's functions take, as the
-#: grader passes them (grader/plugin.py, report.py, batch.py, untrusted_files.py).
+#: grader passes them (grader/plugin.py, views/html.py, batch.py, untrusted_files.py).
 VALUES: dict[str, list[Any]] = {
     "exercise": ["one_hot"],
     "name": ["labels"],

@@ -19,13 +19,13 @@ from rich.console import Console
 from grader.bank import Bank
 from grader.grading import Grader
 from grader.remote import RunnerSession
-from grader.report import write_reports
 from grader.results import CellRun, SubmissionResult
 from grader.sandbox import protocol
 from grader.sandbox.confinement import Confinement, Limits
 from grader.sandbox.runner import _CellImages
 from grader.store import ResultsStore
-from grader.terminal import print_check_result
+from grader.views.html import write_reports
+from grader.views.terminal import print_check_result
 
 from .conftest import ROOT, TEST_LIMITS, NotebookWriter
 from .test_store import result

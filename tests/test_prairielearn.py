@@ -17,15 +17,15 @@ from grader.cli import main
 from grader.diagnoses import named_in
 from grader.errors import GraderError
 from grader.feedback import Language, Message
-from grader.prairielearn import (
+from grader.platforms.prairielearn import write_course
+from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
+from grader.views.prairielearn import (
     RESULTS_BYTES,
     cannot_run,
     encode,
     not_gradable,
     results_document,
-    write_course,
 )
-from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
 
 from .conftest import ROOT, solution_source
 from .test_junit import submission

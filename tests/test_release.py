@@ -16,7 +16,7 @@ import grader
 from grader.bank import Bank, load_bank
 from grader.errors import GraderError
 from grader.grading import Grader, GradingOptions
-from grader.release import release, workflow_yaml
+from grader.platforms.release import release, workflow_yaml
 
 from .conftest import COURSE_LIMITS, ROOT
 

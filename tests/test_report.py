@@ -13,20 +13,16 @@ from grader import attempts, diagnoses, messages, shown
 from grader.bank import Bank
 from grader.feedback import Language, Message
 from grader.grading import Grader
-from grader.report import (
-    _Renderer,
+from grader.results import CellRun, CheckOutcome, ExerciseResult, SubmissionResult
+from grader.views.html import _Renderer, histogram_svg, row_flags, safe_link, write_reports
+from grader.views.statistics import (
     check_rates,
     class_stats,
     diagnosis_counts,
     exercise_rates,
     histogram_buckets,
-    histogram_svg,
     lookalike_names,
-    row_flags,
-    safe_link,
-    write_reports,
 )
-from grader.results import CellRun, CheckOutcome, ExerciseResult, SubmissionResult
 
 from .conftest import NotebookWriter
 from .test_store import result
@@ -181,7 +177,7 @@ def test_names_that_only_look_alike_are_flagged_on_the_class_page(
 def test_a_page_that_cannot_be_rendered_fails_alone(
     bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from grader import report
+    from grader.views import html as report
 
     real = report._sections
 
@@ -238,7 +234,7 @@ def test_a_result_stored_without_code_shows_its_outputs_and_says_so(
 def test_a_rerun_renders_only_the_pages_whose_results_changed(
     bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from grader import report
+    from grader.views import html as report
 
     rendered: list[str] = []
     real = report._student_page
@@ -416,7 +412,7 @@ def test_an_untouched_starter_is_not_attempted_and_not_the_class_s_mistake(
 
 
 def test_a_released_section_left_as_it_came_is_not_attempted(bank: Bank) -> None:
-    from grader.release import exercise_cells
+    from grader.platforms.release import exercise_cells
 
     _, *code = exercise_cells(bank.get("one_hot"))
     runs = tuple(CellRun(n, "one_hot", "ok", source=c.source) for n, c in enumerate(code, 2))

@@ -298,7 +298,7 @@ def synthetic_result(bank: Bank, student: str, share: float, starter_for: str = 
 
 @pytest.fixture(scope="module")
 def class_page(bank: Bank, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from grader.report import write_reports
+    from grader.views.html import write_reports
 
     out = tmp_path_factory.mktemp("class-page")
     results = [

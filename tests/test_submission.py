@@ -279,7 +279,7 @@ def test_a_file_past_the_section_cap_is_not_run_and_its_page_says_why(
 ) -> None:
     from grader.bank import load_bank
     from grader.grading import Grader, GradingOptions
-    from grader.report import write_reports
+    from grader.views.html import write_reports
 
     from .conftest import ROOT, TEST_LIMITS
 

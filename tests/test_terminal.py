@@ -15,7 +15,7 @@ from grader.errors import SubmissionError
 from grader.feedback import Language, Message
 from grader.results import CellRun, CheckOutcome, ExerciseResult, SubmissionResult
 from grader.submission import load_submission
-from grader.terminal import print_check_result
+from grader.views.terminal import print_check_result
 
 LONG_KO = (
     "'one_hot' 문제에서 `cross_entropy`가 정의되지 않았습니다. 이 문제의 셀이 끝까지 "

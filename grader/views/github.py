@@ -1,12 +1,12 @@
-"""Grading inside GitHub Actions: ``grader ci``.
+"""What ``grader ci`` shows in GitHub: the job summary, the annotations and GitHub
+Classroom's result, rendered from one run's results.
 
-What a workflow step gives us and expects back is GitHub's, documented under
-"Workflow commands for GitHub Actions": the event that started the run (a JSON
-file at ``$GITHUB_EVENT_PATH``), a Markdown job summary appended to
-``$GITHUB_STEP_SUMMARY``, annotations printed as ``::error file=…,line=…::…``
-and step outputs appended to ``$GITHUB_OUTPUT``. The ``result`` output is GitHub
-Classroom's: base64 JSON that ``classroom-resources/autograding-grading-reporter``
-turns into the ``Points X/Y`` Classroom records.
+The formats are GitHub's, documented under "Workflow commands for GitHub Actions": a
+Markdown job summary (appended to ``$GITHUB_STEP_SUMMARY``) and annotations printed as
+``::error file=…,line=…::…``. The ``result`` step output is GitHub Classroom's: base64
+JSON that ``classroom-resources/autograding-grading-reporter`` turns into the
+``Points X/Y`` Classroom records. Where they are written, and what the run grades, is
+:mod:`grader.platforms.actions`.
 """
 
 from __future__ import annotations
@@ -14,178 +14,28 @@ from __future__ import annotations
 import base64
 import html
 import json
-import os
 import re
-import subprocess
-import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-from grader.bank import Bank, load_bank
 from grader.diagnoses import Named, for_student
-from grader.errors import GraderError
 from grader.feedback import Language
 from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
-from grader.submission import marker_lines, select_submissions
+from grader.submission import marker_lines
 from grader.text import safe_text
 
-#: Folders of the student repository that hold course material, not answers (as do
-#: dot folders such as .github).
-_NOT_ANSWERS = ("exercises", "solutions")
-#: What a pull request may not touch without the summary saying so: the course material,
-#: the workflow, a bank, and every file that Python or pytest would read as configuration.
-_GRADING_FOLDERS = (*_NOT_ANSWERS, ".github", ".grader-bank")
-_GRADING_FILES = (
-    "conftest.py",
-    "pyproject.toml",
-    "pytest.ini",
-    "tox.ini",
-    "setup.cfg",
-    "sitecustomize.py",
-    "usercustomize.py",
-)
-_ZERO_SHA = re.compile(r"^0+$")
 _FEEDBACK_LIMIT = 1_500
 
 Severity = Literal["error", "warning", "notice"]
 
 
-@dataclass(frozen=True)
-class Workflow:
-    """What GitHub Actions tells a step: where the repository is, what started the run,
-    and where the step's summary and outputs go."""
+class Checkout(Protocol):
+    """The repository a run graded, as far as its reader needs it: each file named as the
+    repository names it (:class:`grader.platforms.actions.Workflow` is one)."""
 
-    workspace: Path
-    event_name: str = ""
-    event: Mapping[str, Any] = field(default_factory=dict)
-    summary: Path | None = None
-    output: Path | None = None
-    actor: str = ""
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Workflow:
-        env = os.environ if environ is None else environ
-        event: Mapping[str, Any] = {}
-        if env.get("GITHUB_EVENT_PATH"):
-            path = Path(env["GITHUB_EVENT_PATH"])
-            try:
-                event = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError) as error:
-                raise GraderError(f"cannot read the event payload {path}: {error}") from None
-        return cls(
-            workspace=Path(env.get("GITHUB_WORKSPACE") or Path.cwd()).resolve(),
-            event_name=env.get("GITHUB_EVENT_NAME", ""),
-            event=event,
-            summary=Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None,
-            output=Path(env["GITHUB_OUTPUT"]) if env.get("GITHUB_OUTPUT") else None,
-            actor=env.get("GITHUB_ACTOR", ""),
-        )
-
-    def changed_files(self) -> list[Path] | None:
-        """Files the pull request or push adds or changes; None when the event names
-        no range (a manual or scheduled run, or a branch's first push)."""
-        commits = self._range()
-        return None if commits is None else self._git_diff(commits, "--diff-filter=AM")
-
-    def touched_files(self) -> list[Path]:
-        """Files the pull request or push adds, changes or deletes; none without a range."""
-        commits = self._range()
-        return [] if commits is None else self._git_diff(commits)
-
-    def _range(self) -> str | None:
-        if self.event_name in ("pull_request", "pull_request_target"):
-            pull = self.event.get("pull_request") or {}
-            base = (pull.get("base") or {}).get("sha")
-            head = (pull.get("head") or {}).get("sha")
-            if not base or not head:
-                raise GraderError("the pull_request event payload names no base and head commit")
-            return f"{base}...{head}"
-        if self.event_name == "push":
-            before, after = self.event.get("before"), self.event.get("after")
-            if not before or not after or _ZERO_SHA.match(before):
-                return None
-            return f"{before}..{after}"
-        return None
-
-    def tracked_files(self) -> list[Path]:
-        return self._git("ls-files", "-z")
-
-    def _git_diff(self, commits: str, *options: str) -> list[Path]:
-        return self._git("diff", "--name-only", "--no-renames", *options, "-z", commits)
-
-    def _git(self, *args: str) -> list[Path]:
-        try:
-            done = subprocess.run(
-                ["git", "-c", f"safe.directory={self.workspace}", *args],
-                cwd=self.workspace,
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise GraderError(f"git could not run in {self.workspace}: {error}") from None
-        if done.returncode != 0:
-            raise GraderError(
-                f"git {' '.join(args)} failed in {self.workspace}: {done.stderr.strip()}. "
-                "Check out the whole history (actions/checkout with fetch-depth: 0), "
-                "or give grader ci the paths to grade."
-            )
-        return [self.workspace / name for name in done.stdout.split("\0") if name]
-
-    @property
-    def student(self) -> str:
-        """Whose work this is: the pull request's author, else who started the run."""
-        author = ((self.event.get("pull_request") or {}).get("user") or {}).get("login")
-        return str(author or self.actor or "student")
-
-    def relative(self, path: Path | str) -> str:
-        # Lexically: a link committed in the repository is named as itself, not its target.
-        try:
-            return Path(os.path.abspath(path)).relative_to(self.workspace).as_posix()  # noqa: PTH100
-        except ValueError:
-            return str(path)
-
-
-def instructor_bank(workflow: Workflow, named: str | Path | None) -> tuple[Bank, str | None]:
-    """The bank to grade with, and a sentence for the summary when the one named is refused.
-
-    Only a bank the workflow names (``--bank`` or ``GRADER_BANK``) outside the workspace
-    is the instructor's. Everything in the workspace is the student's to commit, a
-    ``.grader-bank/`` folder included, so a bank named there is ignored, and the public
-    checks of the student's repository run, as when no bank is named.
-    """
-    notice = None
-    if named:
-        root = Path(named).resolve()
-        if not _inside(root, workflow.workspace):
-            return load_bank(root), None
-        notice = (
-            f"the bank {named} is inside the student's repository, so it is not the "
-            "instructor's: only the repository's public checks ran. Check the instructor's "
-            "bank out outside the workspace (the released workflow uses $RUNNER_TEMP)."
-        )
-    # Not find_bank_root: it would take GRADER_BANK, the very bank refused above.
-    here = workflow.workspace
-    root = next((f for f in (here, *here.parents) if (f / "exercises").is_dir()), here)
-    return load_bank(root, with_solutions=False), notice
-
-
-def keep_the_workspace_off_the_import_path(workspace: Path) -> None:
-    """Take every folder of the student's repository off ``sys.path``.
-
-    ``python -m grader.cli`` run from the repository puts it first on the path, so a
-    student's ``numpy.py`` or a package's ``.dist-info`` (a pytest plugin) there would be
-    imported by the grader for what it imports later.
-    """
-    sys.path[:] = [
-        entry for entry in sys.path if not _inside(Path(entry or ".").resolve(), workspace)
-    ]
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
+    def relative(self, path: Path | str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -208,52 +58,20 @@ class Policy:
 
 @dataclass(frozen=True)
 class Selection:
-    """The files ``grader ci`` grades, and what it noticed choosing them."""
+    """The files ``grader ci`` grades, and what it noticed choosing them (made by
+    :func:`grader.platforms.actions.select`)."""
 
     files: list[Path]
     passed_over: list[str]
     changed_material: list[str]
 
 
-def select(workflow: Workflow, paths: list[Path], *, everything: bool = False) -> Selection:
-    """The submissions to grade: ``paths`` if given; every submission in the repository
-    if ``everything`` or the event names no change; else those the event changed."""
-    if paths:
-        missing = [str(p) for p in paths if not p.is_file()]
-        if missing:
-            raise GraderError(f"no such file to grade: {', '.join(missing)}")
-        files, passed_over = select_submissions([p.resolve() for p in paths])
-        return Selection(files, passed_over, [])
-    changed = None if everything else workflow.changed_files()
-    candidates = changed if changed is not None else workflow.tracked_files()
-    # A committed link is kept among the candidates, to be passed over saying why.
-    answers = [
-        p
-        for p in candidates
-        if (p.is_symlink() or p.is_file()) and _is_answer(workflow.relative(p))
-    ]
-    touched = workflow.touched_files()
-    material = [name for p in touched if _touches_grading(name := workflow.relative(p))]
-    files, passed_over = select_submissions(answers)
-    return Selection(files, passed_over, material)
-
-
-def _is_answer(relative: str) -> bool:
-    parts = relative.split("/")
-    return parts[0] not in _NOT_ANSWERS and not any(part.startswith(".") for part in parts)
-
-
-def _touches_grading(relative: str) -> bool:
-    parts = relative.split("/")
-    name = parts[-1]
-    return parts[0] in _GRADING_FOLDERS or name in _GRADING_FILES or name.endswith(".pth")
-
-
 @dataclass(frozen=True)
 class Report:
     """One ``grader ci`` run's results and how to present them."""
 
-    workflow: Workflow
+    #: Names the files shown, as the repository does.
+    workflow: Checkout
     results: list[SubmissionResult]
     titles: Mapping[str, str]
     hidden: bool
@@ -288,36 +106,6 @@ class Report:
 
     def exercises(self) -> list[tuple[SubmissionResult, ExerciseResult]]:
         return [(r, e) for r in self.results for e in r.exercises]
-
-
-def publish(report: Report, print_line: Callable[[str], None]) -> int:
-    """Write the summary and outputs, print the annotations; give the exit status."""
-    for line in annotation_commands(report):
-        print_line(line)
-    failed = report.policy.fails(report)
-    classroom = classroom_result(report, failed)
-    # The points as Classroom records them, so that the log and the gradebook agree.
-    recorded = sum(test["score"] for test in classroom["tests"])
-    print_line(
-        f"Points {recorded:g}/{classroom['max_score']:g}"
-        + (" (below the threshold)" if failed and report.policy.fail_under is not None else "")
-    )
-    if report.workflow.summary is not None:
-        _append(report.workflow.summary, job_summary(report))
-    else:  # run by hand, outside Actions: the summary is the report
-        print_line(job_summary(report))
-    if report.workflow.output is not None:
-        encoded = encode_classroom(classroom)
-        _append(report.workflow.output, f"result={encoded.decode()}\n")
-    return 1 if failed else 0
-
-
-def _append(path: Path, text: str) -> None:
-    try:
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as error:
-        raise GraderError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 # -- annotations -----------------------------------------------------------

@@ -23,8 +23,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 
 from grader.feedback import Language
-from grader.github import inert_line, inert_text
 from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
+from grader.views.github import inert_line, inert_text
 
 # XML 1.0 forbids most control characters; student output and tracebacks carry them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -5,13 +5,16 @@ checks); nothing under ``solutions/`` is read. The notebooks are built here, nev
 maintained by hand: one per exercise and one for the whole course. Each opens with how
 to install the grader (a cell that does it in Colab); each exercise is a statement
 (Korean, then English), its starter cell, and a ``grader.check("<id>")`` cell that runs
-its public checks in the student's kernel (:mod:`grader.in_notebook`).
+its public checks in the student's kernel (:mod:`grader.in_notebook`). The GitHub
+workflow it writes is the template ``autograde.yml`` beside this module.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 import shutil
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 import grader
 from grader.bank import Bank, Exercise
 from grader.errors import GraderError
-from grader.exports import write_atomically
+from grader.views.exports import write_atomically
 
 _DEFAULT_PACKAGE = f"tf-grader=={grader.__version__}"
 _STUDENT_FILES = ("exercise.toml", "statement.ko.md", "statement.en.md", "starter.py")
@@ -71,111 +74,17 @@ Exercises / 문제: {exercises}
 """
 
 
-_WORKFLOW = """\
-# Grades the notebooks and modules a pull request adds or changes (every submission
-# on a push, which is what GitHub Classroom records) and reports in the job summary,
-# as annotations on the changed files, as JUnit XML and as Classroom points.
-#
-# Hidden checks run only when the repository variable GRADER_BANK_REPOSITORY names the
-# instructor's bank (owner/name) and the secret GRADER_BANK_TOKEN may read it; without
-# them the public checks run and the summary says so. The bank is cloned into
-# $RUNNER_TEMP, outside the student's checkout: nothing the student commits (a
-# .grader-bank/ folder included) is taken for the instructor's bank or grader.
-#
-# When the job fails is yours to choose on the `grader ci` line: by default when an
-# answered exercise loses points; `--fail-under 60` below 60% of the points;
-# `--never-fail` never.
-name: autograde
-
-on:
-  pull_request:
-  push:
-  workflow_dispatch:
-
-permissions:
-  actions: read
-  checks: write
-  contents: read
-
-jobs:
-  grade:
-    if: github.actor != 'github-classroom[bot]'
-    runs-on: ubuntu-24.04
-    timeout-minutes: 30
-    env:
-      # Pull requests from forks get no secrets: they are graded on the public checks.
-      HAS_BANK_TOKEN: ${{{{ secrets.GRADER_BANK_TOKEN != '' }}}}
-    steps:
-      - name: Check out the submission
-        uses: actions/checkout@v6
-        with:
-          fetch-depth: 0
-          persist-credentials: false
-
-      - name: Check out the instructor's bank
-        if: vars.GRADER_BANK_REPOSITORY != '' && env.HAS_BANK_TOKEN == 'true'
-        env:
-          GRADER_BANK_REPOSITORY: ${{{{ vars.GRADER_BANK_REPOSITORY }}}}
-          GRADER_BANK_TOKEN: ${{{{ secrets.GRADER_BANK_TOKEN }}}}
-        # actions/checkout writes only below the workspace; the token goes in a header, as
-        # actions/checkout sends it, and is not kept in the clone.
-        run: |
-          basic="$(printf 'x-access-token:%s' "$GRADER_BANK_TOKEN" | base64 -w0)"
-          header="http.https://github.com/.extraheader=AUTHORIZATION: basic $basic"
-          url="https://github.com/$GRADER_BANK_REPOSITORY.git"
-          git -c "$header" clone --quiet --depth 1 "$url" "$RUNNER_TEMP/grader-bank"
-
-      - uses: actions/setup-python@v6
-        with:
-          python-version: "3.11"
-
-      - name: Install the grader
-        env:
-          GRADER_PACKAGE: "{package}"
-        run: |
-          python -m venv "$RUNNER_TEMP/grader"
-          if [ -f "$RUNNER_TEMP/grader-bank/pyproject.toml" ]; then
-            "$RUNNER_TEMP/grader/bin/pip" install --quiet "$RUNNER_TEMP/grader-bank"
-          else
-            "$RUNNER_TEMP/grader/bin/pip" install --quiet "$GRADER_PACKAGE"
-          fi
-
-      - name: Grade
-        id: grader
-        run: |
-          args=(--junit "$RUNNER_TEMP/grader-junit.xml" --lang {lang})
-          if [ "$GITHUB_EVENT_NAME" != pull_request ]; then
-            args+=(--all)
-          fi
-          if [ -d "$RUNNER_TEMP/grader-bank/exercises" ]; then
-            export GRADER_BANK="$RUNNER_TEMP/grader-bank"
-          fi
-          keep=GRADER_BANK,GITHUB_WORKSPACE,GITHUB_EVENT_NAME,GITHUB_EVENT_PATH
-          keep+=,GITHUB_STEP_SUMMARY,GITHUB_OUTPUT,GITHUB_ACTOR
-          # As root, the grader runs each submission in namespaces of its own, as a fresh user.
-          sudo --preserve-env="$keep" "$RUNNER_TEMP/grader/bin/grader" ci "${{args[@]}}"
-
-      - name: Report the points to GitHub Classroom
-        if: always() && steps.grader.outputs.result != ''
-        uses: classroom-resources/autograding-grading-reporter@v1
-        env:
-          GRADER_RESULTS: ${{{{ steps.grader.outputs.result }}}}
-        with:
-          runners: grader
-
-      - name: Keep the JUnit report
-        if: always()
-        uses: actions/upload-artifact@v6
-        with:
-          name: grader-junit
-          path: ${{{{ runner.temp }}}}/grader-junit.xml
-          if-no-files-found: ignore
-"""
+#: The workflow a release writes, with ``{package}`` and ``{lang}`` to fill in; every other
+#: brace in it is GitHub's (``${{ ... }}``) or the shell's.
+_WORKFLOW = "autograde.yml"
+_PLACEHOLDER = re.compile(r"\{(package|lang)\}")
 
 
 def workflow_yaml(grader_package: str, lang: str = "ko") -> str:
     """The GitHub Actions workflow that autogrades the students' repositories."""
-    return _WORKFLOW.format(package=_quotable(grader_package), lang=lang)
+    template = resources.files("grader.platforms").joinpath(_WORKFLOW).read_text(encoding="utf-8")
+    values = {"package": _quotable(grader_package), "lang": lang}
+    return _PLACEHOLDER.sub(lambda field: values[field[1]], template)
 
 
 def _quotable(grader_package: str) -> str:
