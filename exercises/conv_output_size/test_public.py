@@ -2,7 +2,9 @@
 
 import pytest
 
-from grader import expect, expect_number, readable
+from grader import expect
+from grader.checks import expect_number
+from grader.feedback import readable
 
 
 @pytest.mark.points(1)

@@ -3,7 +3,10 @@
 import numpy as np
 import pytest
 
-from grader import expect, expect_number, fail, particle, readable
+from grader import expect, fail
+from grader.checks import expect_number
+from grader.feedback import readable
+from grader.korean import particle
 
 
 def gradient_value(value, name, *, unwatched_hint=False):

@@ -3,7 +3,9 @@
 import numpy as np
 import pytest
 
-from grader import RemoteObject, describe, expect, expect_tensor
+from grader import expect
+from grader.checks import describe, expect_tensor
+from grader.remote import RemoteObject
 
 
 @pytest.mark.points(2)

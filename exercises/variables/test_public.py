@@ -3,7 +3,10 @@
 import numpy as np
 import pytest
 
-from grader import RemoteObject, StudentError, describe, expect, fail
+from grader import expect, fail
+from grader.checks import describe
+from grader.errors import StudentError
+from grader.remote import RemoteObject
 
 
 def variable_from(student):

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import RemoteObject, expect
+from grader import expect
+from grader.remote import RemoteObject
 
 values = st.floats(-100, 100, allow_nan=False).map(lambda x: round(x, 3))
 
