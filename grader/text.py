@@ -10,6 +10,7 @@ exports and the reports can take any string they are given.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 #: Said where the grader cut a text short, in both languages a page may show.
 TRUNCATED = "\n… [출력이 너무 길어 잘렸습니다 · output cut short by the grader]"
@@ -45,6 +46,18 @@ def escaped_surrogates(text: str) -> str:
 def safe_text(text: str) -> str:
     """Give ``text`` valid Unicode and without control characters but newline and tab."""
     return _CONTROL.sub("", valid_unicode(text))
+
+
+def safe_document(value: Any) -> Any:
+    """A JSON document with every string in it made :func:`safe_text`: feedback can quote
+    what a submission printed or returned, and a platform must get valid UTF-8."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, dict):
+        return {key: safe_document(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [safe_document(item) for item in value]
+    return value
 
 
 def display_text(value: object, limit: int) -> str:

@@ -115,3 +115,20 @@ def test_two_workers_give_the_same_grades_as_one(
     both = {r["student"]: r["total"] for r in csv.DictReader((parallel / "grades.csv").open())}
     single["bob"] = both["bob"]  # bob was corrected in the rerun test's copy
     assert both == single
+
+
+@pytest.mark.slow
+def test_one_submission_to_grade_starts_no_worker_pool(
+    bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker pool was started for one submission")
+
+    monkeypatch.setattr("grader.batch.ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr("grader.batch.SharedZygote", no_pool)
+    single = tmp_path / "class"
+    single.mkdir()
+    shutil.copy(SAMPLES / "bob.py", single / "bob.py")
+    options = GradingOptions(limits=COURSE_LIMITS)
+    summary = run_batch(bank, single, tmp_path / "out", options, jobs=2)
+    assert summary.graded == 1

@@ -159,6 +159,21 @@ def test_hard_coding_the_public_answers_fails_the_hidden_checks(
     assert public == {"passed"} and "failed" in hidden
 
 
+def test_the_time_checks_spend_in_student_code_is_counted_apart_from_the_cells(
+    grader: Grader, bank: Bank, write_notebook: NotebookWriter
+) -> None:
+    slow = (
+        solution_source(bank, "one_hot")
+        + "\n\nimport time\n_fast = one_hot\n\n\ndef one_hot(labels, depth):\n"
+        "    time.sleep(0.05)\n    return _fast(labels, depth)\n"
+    )
+    result = grader.grade_file(write_notebook("slow.ipynb", slow))
+    assert outcomes(result, "one_hot") == {"passed"}
+    # Every call the checks make sleeps in the runner; the cells themselves call nothing.
+    assert result.timings["calls"] >= 0.05
+    assert result.timings["cells"] + result.timings["calls"] <= result.seconds
+
+
 def test_grading_is_reproducible(grader: Grader, write_notebook: NotebookWriter) -> None:
     wrong = (
         "# EXERCISE: conv_output_size\ndef conv_output_size(n, m, p, s):\n"

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from grader.diagnoses import Named, for_student
 from grader.feedback import Language
 from grader.results import CheckOutcome, SubmissionResult
-from grader.text import safe_text
+from grader.text import safe_document, safe_text
 
 #: When Gradescope shows a test to the student.
 Visibility = Literal["hidden", "after_due_date", "after_published", "visible"]
@@ -62,7 +62,7 @@ def results_document(
             "files": [r.path for r in results],
         },
     }
-    cleaned: dict[str, Any] = _safe(document)
+    cleaned: dict[str, Any] = safe_document(document)
     return cleaned
 
 
@@ -76,18 +76,6 @@ def failure_document(message: str) -> dict[str, Any]:
         "stdout_visibility": "hidden",
         "tests": [],
     }
-
-
-def _safe(value: Any) -> Any:
-    # Feedback can quote what a submission printed or returned; Gradescope must get
-    # valid UTF-8 whatever it holds, so the document is cleaned as a whole.
-    if isinstance(value, str):
-        return safe_text(value)
-    if isinstance(value, dict):
-        return {key: _safe(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_safe(item) for item in value]
-    return value
 
 
 def _test(

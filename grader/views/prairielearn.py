@@ -17,7 +17,7 @@ from typing import Any
 from grader.diagnoses import Named, for_student
 from grader.feedback import Language
 from grader.results import CheckOutcome, SubmissionResult
-from grader.text import safe_text
+from grader.text import safe_document, safe_text
 
 #: PrairieLearn's limit on results.json is 1 MB; this leaves room for what it adds.
 RESULTS_BYTES = 900_000
@@ -52,7 +52,7 @@ def results_document(
             "output": _clip("\n".join([*notes, *problems]), max(limit, 2_000)),
             "tests": [_test(check, lang, limit, mistakes) for check in checks],
         }
-        document = _safe(document)
+        document = safe_document(document)
         if len(encode(document)) <= RESULTS_BYTES:
             break
     return document
@@ -111,14 +111,3 @@ def _test(
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
-
-
-def _safe(value: Any) -> Any:
-    # Feedback can quote what a submission printed; the document must be valid UTF-8.
-    if isinstance(value, str):
-        return safe_text(value)
-    if isinstance(value, dict):
-        return {key: _safe(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_safe(item) for item in value]
-    return value
