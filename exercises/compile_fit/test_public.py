@@ -7,9 +7,7 @@ History says is believed only where the rebuilt model bears it out.
 import numpy as np
 import pytest
 
-from grader import expect
-from grader.checks import dense_layers, expect_model, loss_name, optimizer_name
-from grader.feedback import plural
+from grader import dense_layers, expect, expect_model, loss_name, optimizer_name, plural
 
 
 def noise(seed, n):

@@ -2,9 +2,7 @@
 
 import pytest
 
-from grader import expect
-from grader.checks import expect_number
-from grader.feedback import readable
+from grader import expect, expect_number, readable
 
 
 @pytest.mark.points(1)

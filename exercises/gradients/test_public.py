@@ -3,10 +3,7 @@
 import numpy as np
 import pytest
 
-from grader import expect, fail
-from grader.checks import expect_number
-from grader.feedback import readable
-from grader.korean import particle
+from grader import expect, expect_number, fail, particle, readable
 
 
 def gradient_value(value, name, *, unwatched_hint=False):

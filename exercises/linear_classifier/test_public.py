@@ -7,13 +7,7 @@ makes; training is judged by what ``training_step`` does to them, from values th
 import numpy as np
 import pytest
 
-from grader import expect
-from grader.checks import (
-    expect_assignable,
-    expect_number,
-    expect_variable,
-    values_of,
-)
+from grader import expect, expect_assignable, expect_number, expect_variable, values_of
 
 SHAPES = {"W": (2, 1), "b": (1,)}
 

@@ -6,8 +6,7 @@ Each model is rebuilt in the grader from its configuration and weights, and meas
 import keras
 import pytest
 
-from grader import expect
-from grader.checks import dense_layers, expect_model
+from grader import dense_layers, expect, expect_model
 
 LAYERS = [(256, "relu"), (128, "relu"), (10, "softmax")]
 

@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from grader import expect, fail
-from grader.checks import expect_tensor
+from grader import expect, expect_number, expect_tensor, fail
 
 
 @pytest.mark.points(1)
@@ -66,8 +65,6 @@ def test_y_is_encoded_once(student):
 def test_entropy_of_a_fair_coin_is_log_two(student):
     """ko: 공정한 동전의 엔트로피는 log 2 ≈ 0.693 입니다.
     en: the entropy of a fair coin is log 2 ≈ 0.693."""
-    from grader.checks import expect_number
-
     got = expect_number(student.entropy(np.array([0.5, 0.5])), "entropy([0.5, 0.5])")
     expect(
         abs(got - np.log(2)) < 1e-5,
@@ -83,8 +80,6 @@ def test_entropy_of_a_fair_coin_is_log_two(student):
 def test_cross_entropy_of_a_confident_right_guess_is_small(student):
     """ko: 정답 [0, 1] 에 예측 [0.1, 0.9] 의 교차 엔트로피는 -log 0.9 입니다.
     en: the cross-entropy of [0, 1] against [0.1, 0.9] is -log 0.9."""
-    from grader.checks import expect_number
-
     got = expect_number(
         student.cross_entropy(np.array([0.0, 1.0]), np.array([0.1, 0.9])),
         "cross_entropy([0, 1], [0.1, 0.9])",

@@ -2,8 +2,7 @@
 
 import pytest
 
-from grader import expect
-from grader.checks import expect_integer, expect_number
+from grader import expect, expect_integer, expect_number
 
 
 @pytest.mark.points(1)

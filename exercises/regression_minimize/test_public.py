@@ -3,9 +3,7 @@
 import numpy as np
 import pytest
 
-from grader import expect, fail
-from grader.checks import expect_float, expect_number
-from grader.feedback import readable
+from grader import expect, expect_float, expect_number, fail, readable
 
 
 def fitted(student, loss_name, x, y):

@@ -6,8 +6,7 @@ Models are rebuilt in the grader from their configuration and weights, and compa
 import numpy as np
 import pytest
 
-from grader import expect
-from grader.checks import expect_model, predict
+from grader import expect, expect_model, predict
 
 
 @pytest.mark.points(1)

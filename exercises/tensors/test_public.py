@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from grader import expect
-from grader.checks import expect_tensor
+from grader import expect, expect_tensor
 
 
 @pytest.mark.points(1)

@@ -3,9 +3,7 @@
 import numpy as np
 import pytest
 
-from grader import expect
-from grader.checks import describe, expect_tensor
-from grader.remote import RemoteObject
+from grader import RemoteObject, describe, expect, expect_tensor
 
 
 @pytest.mark.points(2)

@@ -3,10 +3,7 @@
 import numpy as np
 import pytest
 
-from grader import expect, fail
-from grader.checks import describe
-from grader.errors import StudentError
-from grader.remote import RemoteObject
+from grader import RemoteObject, StudentError, describe, expect, fail
 
 
 def variable_from(student):

@@ -6,9 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from grader import expect
-from grader.checks import expect_model, predict
-from grader.korean import particle
+from grader import expect, expect_model, particle, predict
 
 PROTOTYPES = np.random.default_rng(42).normal(size=(10, 784)).astype("float32")
 

@@ -4,9 +4,7 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from grader import expect
-from grader.checks import expect_number
-from grader.korean import particle
+from grader import expect, expect_number, particle
 
 #: What each known mistake computes instead of floor((n + 2p - m) / s) + 1.
 _MISTAKES = {

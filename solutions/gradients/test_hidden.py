@@ -4,8 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import expect
-from grader.checks import expect_number
+from grader import expect, expect_number
 
 points = st.floats(-20, 20, allow_nan=False).map(lambda x: round(x, 2))
 

@@ -2,8 +2,7 @@
 
 import pytest
 
-from grader import expect
-from grader.checks import expect_activation_and_loss
+from grader import expect, expect_activation_and_loss
 
 
 def pair_of(student, problem):

@@ -4,8 +4,7 @@ compared with a gradient-descent step computed here from the same values."""
 import numpy as np
 import pytest
 
-from grader import expect
-from grader.checks import expect_assignable, expect_number, expect_variable, values_of
+from grader import expect, expect_assignable, expect_number, expect_variable, values_of
 
 SHAPES = {"W": (2, 1), "b": (1,)}
 

@@ -6,9 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from grader import expect
-from grader.checks import expect_tensor
-from grader.feedback import plural
+from grader import expect, expect_number, expect_tensor, plural
 
 
 @st.composite
@@ -51,8 +49,6 @@ def test_one_hot_uses_depth_not_the_largest_label(student):
 def test_entropy_takes_zero_log_zero_as_zero(student):
     """ko: 확률이 0 인 항은 엔트로피에 0 을 더합니다 (0 log 0 = 0).
     en: a zero probability adds nothing to the entropy (0 log 0 = 0)."""
-    from grader.checks import expect_number
-
     got = expect_number(student.entropy(np.array([0.5, 0.5, 0.0])), "entropy([0.5, 0.5, 0])")
     expect(
         abs(got - np.log(2)) < 1e-5,
@@ -78,8 +74,6 @@ def distributions(draw, size=None):
 def test_entropy_matches_the_formula(student, reference, p):
     """ko: 여러 분포에서 엔트로피가 공식과 같습니다.
     en: the entropy matches the formula on many distributions."""
-    from grader.checks import expect_number
-
     got = expect_number(student.entropy(p), "entropy(p)")
     wanted = reference.entropy(p)
     base2 = abs(got - wanted / np.log(2)) < 1e-5
@@ -96,8 +90,6 @@ def test_entropy_matches_the_formula(student, reference, p):
 def test_cross_entropy_matches_the_formula(student, reference, data):
     """ko: 여러 분포 쌍에서 교차 엔트로피가 공식과 같습니다.
     en: the cross-entropy matches the formula on many pairs of distributions."""
-    from grader.checks import expect_number
-
     p = data.draw(distributions())
     q = data.draw(distributions(size=len(p)))
     got = expect_number(student.cross_entropy(p, q), "cross_entropy(p, q)")

@@ -4,9 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import expect
-from grader.checks import expect_number
-from grader.feedback import plural
+from grader import expect, expect_number, plural
 
 
 def keras_dense(inputs, units):

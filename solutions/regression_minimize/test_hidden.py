@@ -5,8 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader import expect
-from grader.checks import expect_float, expect_number
+from grader import expect, expect_float, expect_number
 
 
 def line(slope, intercept, noise, seed):

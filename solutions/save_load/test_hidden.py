@@ -4,8 +4,7 @@ load, and come back to be compared here."""
 import numpy as np
 import pytest
 
-from grader import expect
-from grader.checks import expect_independent_models, expect_model, predict
+from grader import expect, expect_independent_models, expect_model, predict
 
 
 def chosen_weights(model, rng):

@@ -5,8 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import expect
-from grader.checks import expect_tensor
+from grader import expect, expect_tensor
 
 SAMPLE = (100, 100)
 

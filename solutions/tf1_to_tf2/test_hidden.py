@@ -6,8 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from grader import expect
-from grader.checks import expect_tensor
+from grader import expect, expect_assignable, expect_tensor, expect_variable
 
 batches = hnp.arrays(
     np.float32, st.tuples(st.integers(1, 8), st.just(3)), elements=st.floats(-10, 10, width=32)
@@ -52,8 +51,6 @@ def test_the_graph_agrees_with_eager(student, x):
 def test_w_and_b_are_variables_holding_the_tf1_values(student):
     """ko: W 와 b 는 TF1 프로그램의 값을 담은 tf.Variable 입니다.
     en: W and b are tf.Variables holding the TF1 program's values."""
-    from grader.checks import expect_assignable, expect_variable
-
     weights = expect_variable(student.W, "W", (3, 1))
     bias = student.b
     bias_shape = np.shape(bias.numpy()) if hasattr(bias, "numpy") else None

@@ -5,8 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import expect
-from grader.remote import RemoteObject
+from grader import RemoteObject, expect
 
 values = st.floats(-100, 100, allow_nan=False).map(lambda x: round(x, 3))
 
