@@ -42,12 +42,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from grader.bank import Bank, load_bank  # noqa: E402
-from grader.batch import run_batch  # noqa: E402
-from grader.grading import GradingOptions  # noqa: E402
+from grader.course.bank import Bank, load_bank  # noqa: E402
+from grader.grading.batch import run_batch  # noqa: E402
+from grader.grading.grader import GradingOptions  # noqa: E402
+from grader.grading.validate import mistake_variants  # noqa: E402
+from grader.results.store import ResultsStore  # noqa: E402
 from grader.sandbox.confinement import Limits  # noqa: E402
-from grader.store import ResultsStore  # noqa: E402
-from grader.validate import mistake_variants  # noqa: E402
 
 CELL_SECONDS = 5.0
 

@@ -57,8 +57,8 @@ def timed(command: list[str]) -> float:
 def cell_seconds(notebook: Path) -> float:
     """The cells' own run time, from one graded run's stored timings."""
     sys.path.insert(0, str(ROOT))
-    from grader.bank import load_bank
-    from grader.grading import Grader, GradingOptions
+    from grader.course.bank import load_bank
+    from grader.grading.grader import Grader, GradingOptions
 
     options = GradingOptions(hidden=False, answered_only=True, trust_submissions=True)
     with Grader(load_bank(ROOT, with_solutions=False), options) as grader:

@@ -48,8 +48,8 @@ def one_marker(size: int) -> str:
 
 def _measure(path: Path, out: Path) -> dict[str, float]:
     """In a process of its own: grade and render ``path``; the seconds and the peaks."""
-    from grader.bank import load_bank
-    from grader.grading import Grader, GradingOptions
+    from grader.course.bank import load_bank
+    from grader.grading.grader import Grader, GradingOptions
     from grader.sandbox.confinement import Limits
     from grader.views.html import write_reports
 

@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from grader.bank import load_bank  # noqa: E402
-from grader.remote import RunnerSession  # noqa: E402
+from grader.course.bank import load_bank  # noqa: E402
 from grader.sandbox.confinement import Confinement, Limits  # noqa: E402
+from grader.sandbox.session import RunnerSession  # noqa: E402
 from grader.sandbox.zygote import Zygote  # noqa: E402
 
 

@@ -3,7 +3,7 @@
 Student code runs only in sandboxed runners forked from a warm zygote; checks,
 reference solutions and results stay in the grader, and only data crosses between them.
 In a student's own notebook, ``grader.check("one_hot")`` runs an exercise's public
-checks on the kernel's names (:mod:`grader.in_notebook`).
+checks on the kernel's names (:mod:`grader.grading.in_notebook`).
 
 A check author imports everything from here (``from grader import expect, expect_tensor``),
 never from a module of the package: the modules may move, these names stay.
@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from grader.feedback import Message, expect, fail, partial_credit, plural, readable
 
 if TYPE_CHECKING:
-    from grader.checks import (
+    from grader.errors import StudentError
+    from grader.grading.checks import (
         dense_layers,
         describe,
         expect_activation_and_loss,
@@ -32,10 +33,9 @@ if TYPE_CHECKING:
         predict,
         values_of,
     )
-    from grader.errors import StudentError
-    from grader.in_notebook import check
+    from grader.grading.in_notebook import check
+    from grader.grading.proxies import RemoteObject
     from grader.korean import particle
-    from grader.remote import RemoteObject
 
 __version__ = "0.1.0"
 
@@ -44,25 +44,25 @@ __version__ = "0.1.0"
 #: `import grader` (done by every check file and view) must not pay for them. The one place
 #: that says where an author's name lives; the TYPE_CHECKING imports above mirror it for mypy.
 _LAZY: dict[str, str] = {
-    "RemoteObject": "grader.remote",
+    "RemoteObject": "grader.grading.proxies",
     "StudentError": "grader.errors",
-    "check": "grader.in_notebook",
-    "dense_layers": "grader.checks",
-    "describe": "grader.checks",
-    "expect_activation_and_loss": "grader.checks",
-    "expect_assignable": "grader.checks",
-    "expect_float": "grader.checks",
-    "expect_independent_models": "grader.checks",
-    "expect_integer": "grader.checks",
-    "expect_model": "grader.checks",
-    "expect_number": "grader.checks",
-    "expect_tensor": "grader.checks",
-    "expect_variable": "grader.checks",
-    "loss_name": "grader.checks",
-    "optimizer_name": "grader.checks",
+    "check": "grader.grading.in_notebook",
+    "dense_layers": "grader.grading.checks",
+    "describe": "grader.grading.checks",
+    "expect_activation_and_loss": "grader.grading.checks",
+    "expect_assignable": "grader.grading.checks",
+    "expect_float": "grader.grading.checks",
+    "expect_independent_models": "grader.grading.checks",
+    "expect_integer": "grader.grading.checks",
+    "expect_model": "grader.grading.checks",
+    "expect_number": "grader.grading.checks",
+    "expect_tensor": "grader.grading.checks",
+    "expect_variable": "grader.grading.checks",
+    "loss_name": "grader.grading.checks",
+    "optimizer_name": "grader.grading.checks",
     "particle": "grader.korean",
-    "predict": "grader.checks",
-    "values_of": "grader.checks",
+    "predict": "grader.grading.checks",
+    "values_of": "grader.grading.checks",
 }
 
 __all__ = [

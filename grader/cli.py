@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 import grader
-from grader.bank import Bank, find_bank_root, load_bank
+from grader.course.bank import Bank, find_bank_root, load_bank
 from grader.diagnoses import named_in
 from grader.errors import GraderError
 from grader.feedback import Language
@@ -29,8 +29,8 @@ from grader.views import exports
 from grader.views.gradescope import VISIBILITIES
 
 if TYPE_CHECKING:
-    import grader.results
-    from grader.grading import GradingOptions
+    import grader.results.model
+    from grader.grading.grader import GradingOptions
 
 
 class _WholeWordsFormatter(argparse.HelpFormatter):
@@ -318,12 +318,12 @@ def _check_jobs(args: argparse.Namespace) -> None:
 
 def _bank(args: argparse.Namespace, *starts: Path, with_solutions: bool = True) -> Bank:
     """The bank ``--bank`` names, or the nearest one at or above ``starts`` (see
-    :func:`grader.bank.find_bank_root`)."""
+    :func:`grader.course.bank.find_bank_root`)."""
     return load_bank(args.bank or find_bank_root(*starts), with_solutions=with_solutions)
 
 
 def _autograder_options(args: argparse.Namespace) -> GradingOptions:
-    from grader.grading import GradingOptions
+    from grader.grading.grader import GradingOptions
 
     return GradingOptions.for_autograder(
         _limits(args), args.submission, args.results, trust_submissions=args.trust_submissions
@@ -333,8 +333,8 @@ def _autograder_options(args: argparse.Namespace) -> GradingOptions:
 def _submissions_in(folder: Path) -> tuple[list[Path], list[str]]:
     """The files of an autograder's submission folder to grade, and a note for each other
     one: links, FIFOs and devices are never read, and the student is told which and why."""
-    from grader.submission import files_in, select_submissions
-    from grader.untrusted_files import refused_below
+    from grader.course.submission import files_in, select_submissions
+    from grader.course.untrusted_files import refused_below
 
     chosen, passed_over = select_submissions(files_in(folder))
     refused = [f"{path.relative_to(folder)}: {why}" for path, why in refused_below(folder)]
@@ -342,7 +342,7 @@ def _submissions_in(folder: Path) -> tuple[list[Path], list[str]]:
 
 
 def _check(args: argparse.Namespace, console: Console) -> int:
-    from grader.grading import Grader, GradingOptions
+    from grader.grading.grader import Grader, GradingOptions
     from grader.views.terminal import print_check_result, print_elapsed
 
     if not args.file.is_file():
@@ -366,8 +366,8 @@ def _check(args: argparse.Namespace, console: Console) -> int:
 
 
 def _only_exercise(
-    result: grader.results.SubmissionResult, exercise: str
-) -> grader.results.SubmissionResult:
+    result: grader.results.model.SubmissionResult, exercise: str
+) -> grader.results.model.SubmissionResult:
     """The result for one exercise: its checks, and the cells of its section."""
     return replace(
         result,
@@ -377,8 +377,8 @@ def _only_exercise(
 
 
 def _batch(args: argparse.Namespace, console: Console) -> int:
-    from grader.batch import run_batch
-    from grader.grading import GradingOptions
+    from grader.grading.batch import run_batch
+    from grader.grading.grader import GradingOptions
 
     if not args.folder.is_dir():
         raise GraderError(f"{args.folder} is not a folder of submissions")
@@ -439,8 +439,8 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
 def _validate(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 
-    from grader.grading import Grader, GradingOptions
-    from grader.validate import validate, validate_in_parallel
+    from grader.grading.grader import Grader, GradingOptions
+    from grader.grading.validate import validate, validate_in_parallel
 
     _check_jobs(args)
     bank = _bank(args)
@@ -485,9 +485,9 @@ def _release(args: argparse.Namespace, console: Console) -> int:
 
 
 def _ci(args: argparse.Namespace, console: Console) -> int:
-    from grader.grading import Grader, GradingOptions
+    from grader.grading.grader import Grader, GradingOptions
     from grader.platforms import actions
-    from grader.results import SubmissionResult
+    from grader.results.model import SubmissionResult
     from grader.views import github
     from grader.views.exports import write_atomically
     from grader.views.junit import junit_xml
@@ -534,7 +534,7 @@ def _ci(args: argparse.Namespace, console: Console) -> int:
 
 
 def _export(args: argparse.Namespace, console: Console) -> int:
-    from grader.store import ResultsStore
+    from grader.results.store import ResultsStore
     from grader.views import gradescope
     from grader.views.junit import junit_xml
 
@@ -588,7 +588,7 @@ def _gradescope_bundle(args: argparse.Namespace, console: Console) -> int:
 
 def _gradescope_grade(args: argparse.Namespace, console: Console) -> int:
     """Grade a Gradescope submission folder; whatever happens, leave a results.json saying so."""
-    from grader.grading import Grader
+    from grader.grading.grader import Grader
     from grader.views import gradescope
     from grader.views.exports import write_atomically
 
@@ -650,7 +650,7 @@ def _prairielearn_course(args: argparse.Namespace, console: Console) -> int:
 
 def _prairielearn_grade(args: argparse.Namespace, console: Console) -> int:
     """Grade a PrairieLearn submission folder; whatever happens, leave a results.json."""
-    from grader.grading import Grader
+    from grader.grading.grader import Grader
     from grader.views import prairielearn
     from grader.views.exports import write_atomically
 

@@ -2,8 +2,8 @@
 
 A check names a known mistake by a slug (``diagnosis="one-hot-twice"``), which is what
 results store and exports carry. People are shown a name and a one-line explanation
-in Korean and English instead. The framework's own checks (``grader.checks``,
-``grader.trusted``, the known raw errors of ``grader.feedback``) name their mistakes
+in Korean and English instead. The framework's own checks (``grader.grading.checks``,
+``grader.grading.trusted``, the known raw errors of ``grader.feedback``) name their mistakes
 here; an exercise names its own in its ``exercise.toml``::
 
     [mistakes.one-hot-twice]
@@ -25,7 +25,7 @@ from grader.errors import BankError
 from grader.feedback import Language, Message
 
 if TYPE_CHECKING:
-    from grader.bank import Exercise
+    from grader.course.bank import Exercise
 
 
 @dataclass(frozen=True)

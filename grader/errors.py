@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from grader.feedback import Message
-    from grader.results import Overrun
-    from grader.trusted import Refusal
+    from grader.grading.trusted import Refusal
+    from grader.results.model import Overrun
 
 
 class GraderError(Exception):

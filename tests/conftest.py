@@ -13,10 +13,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from grader.bank import Bank, load_bank
-from grader.grading import Grader, GradingOptions
-from grader.remote import RunnerSession
+from grader.course.bank import Bank, load_bank
+from grader.grading.grader import Grader, GradingOptions
 from grader.sandbox.confinement import Confinement, Limits
+from grader.sandbox.session import RunnerSession
 from grader.sandbox.zygote import Zygote
 
 ROOT = Path(__file__).resolve().parent.parent

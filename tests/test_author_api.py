@@ -14,7 +14,15 @@ import grader
 ROOT = Path(__file__).resolve().parent.parent
 BANK_FILES = sorted([*ROOT.glob("exercises/**/*.py"), *ROOT.glob("solutions/**/*.py")])
 #: What `import grader` must leave unimported: TensorFlow, pytest, the runner's session.
-HEAVY = ("tensorflow", "keras", "pytest", "grader.checks", "grader.remote", "grader.in_notebook")
+HEAVY = (
+    "tensorflow",
+    "keras",
+    "pytest",
+    "grader.grading.checks",
+    "grader.grading.proxies",
+    "grader.sandbox.session",
+    "grader.grading.in_notebook",
+)
 
 
 def _grader_submodules_imported(path: Path) -> list[str]:
@@ -38,11 +46,11 @@ def test_no_bank_file_imports_a_module_of_grader(path: Path) -> None:
 
 
 def test_the_bank_check_is_able_to_find_a_submodule_import(tmp_path: Path) -> None:
-    source = "from grader import expect\nfrom grader.checks import expect_tensor\n"
-    source += "def f():\n    import grader.remote\n"
+    source = "from grader import expect\nfrom grader.grading.checks import expect_tensor\n"
+    source += "def f():\n    import grader.sandbox.session\n"
     (tmp_path / "test_public.py").write_text(source, encoding="utf-8")
     found = _grader_submodules_imported(tmp_path / "test_public.py")
-    assert found == ["grader.checks (line 2)", "grader.remote"]
+    assert found == ["grader.grading.checks (line 2)", "grader.sandbox.session"]
 
 
 def test_every_exported_name_is_the_object_of_its_home_module() -> None:
@@ -62,12 +70,13 @@ def test_the_exports_are_sorted_and_listed_by_dir() -> None:
 
 
 def test_the_helpers_of_checks_are_all_exported() -> None:
-    import grader.checks
+    import grader.grading.checks
 
     public = {
         name
-        for name, value in vars(grader.checks).items()
-        if not name.startswith("_") and getattr(value, "__module__", None) == "grader.checks"
+        for name, value in vars(grader.grading.checks).items()
+        if not name.startswith("_")
+        and getattr(value, "__module__", None) == "grader.grading.checks"
     }
     assert public and public <= set(grader.__all__)
 
@@ -99,12 +108,12 @@ def test_importing_grader_leaves_tensorflow_pytest_and_the_checks_unimported() -
 def test_a_lazy_name_is_imported_on_first_use() -> None:
     probe = (
         "import sys, grader; from grader import expect_tensor; "
-        "print(expect_tensor.__module__, 'grader.checks' in sys.modules)"
+        "print(expect_tensor.__module__, 'grader.grading.checks' in sys.modules)"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True
     )
-    assert done.stdout.split() == ["grader.checks", "True"], done.stderr
+    assert done.stdout.split() == ["grader.grading.checks", "True"], done.stderr
 
 
 def test_an_unknown_name_is_an_import_error_that_names_it() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.bank import Bank, find_bank_root, load_bank
+from grader.course.bank import Bank, find_bank_root, load_bank
 from grader.errors import BankError
 
 from .conftest import ROOT

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.bank import Bank
-from grader.batch import discover, run_batch
-from grader.grading import GradingOptions
-from grader.store import ResultsStore
+from grader.course.bank import Bank
+from grader.grading.batch import discover, run_batch
+from grader.grading.grader import GradingOptions
+from grader.results.store import ResultsStore
 
 from .conftest import COURSE_LIMITS, ROOT, cpu_hogs
 
@@ -124,8 +124,8 @@ def test_one_submission_to_grade_starts_no_worker_pool(
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("a worker pool was started for one submission")
 
-    monkeypatch.setattr("grader.batch.ProcessPoolExecutor", no_pool)
-    monkeypatch.setattr("grader.batch.SharedZygote", no_pool)
+    monkeypatch.setattr("grader.grading.batch.ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr("grader.grading.batch.SharedZygote", no_pool)
     single = tmp_path / "class"
     single.mkdir()
     shutil.copy(SAMPLES / "bob.py", single / "bob.py")

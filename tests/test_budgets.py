@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.bank import Bank
-from grader.grading import Grader, GradingOptions
-from grader.results import SubmissionResult
+from grader.course.bank import Bank
+from grader.grading.grader import Grader, GradingOptions
+from grader.results.model import SubmissionResult
 from grader.sandbox.cgroup import RunnerCgroup
 from grader.sandbox.confinement import Limits
 from grader.views.html import run_problems

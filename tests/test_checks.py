@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader.checks import (
+from grader.errors import CheckFailed
+from grader.grading.checks import (
     describe,
     expect_activation_and_loss,
     expect_float,
@@ -15,7 +16,6 @@ from grader.checks import (
     expect_number,
     expect_tensor,
 )
-from grader.errors import CheckFailed
 
 
 def test_a_numpy_array_passes_as_a_tensor_only_where_the_statement_allows_it() -> None:

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from grader import batch, grading
-from grader.bank import Bank, load_bank
 from grader.cli import _parser, _subcommands, main
-from grader.grading import GradingOptions
+from grader.course.bank import Bank, load_bank
+from grader.grading import grader as grading
+from grader.grading.grader import GradingOptions, batch
 from grader.sandbox.confinement import Limits
 
 from .conftest import ROOT, NotebookWriter, solution_source, starter_source
@@ -254,12 +254,12 @@ class Graded(BaseException):
 
 
 def stop_grading(bank: Bank, options: GradingOptions) -> Any:
-    """Stands in for :class:`grader.grading.Grader`."""
+    """Stands in for :class:`grader.grading.grader.Grader`."""
     raise Graded(options)
 
 
 def stop_batch(bank: Bank, folder: Path, out: Path, options: GradingOptions, **named: Any) -> Any:
-    """Stands in for :func:`grader.batch.run_batch`."""
+    """Stands in for :func:`grader.grading.batch.run_batch`."""
     raise Graded(options)
 
 

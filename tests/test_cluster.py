@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.bank import Bank
-from grader.batch import run_batch
+from grader.course.bank import Bank
 from grader.errors import GraderError
-from grader.grading import GradingOptions
+from grader.grading.batch import run_batch
+from grader.grading.grader import GradingOptions
 
 from .conftest import COURSE_LIMITS, ROOT
 

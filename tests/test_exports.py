@@ -11,10 +11,10 @@ import jsonschema
 import pytest
 import xmlschema
 
-from grader.bank import Bank
 from grader.cli import main
+from grader.course.bank import Bank
 from grader.errors import GraderError, StoreError
-from grader.store import ResultsStore
+from grader.results.store import ResultsStore
 from grader.views.exports import (
     canvas_csv,
     grades_csv,

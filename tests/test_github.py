@@ -19,8 +19,8 @@ import nbformat
 import pytest
 import xmlschema
 
-from grader.bank import Bank, load_bank
 from grader.cli import main
+from grader.course.bank import Bank, load_bank
 from grader.diagnoses import named_in
 from grader.errors import GraderError
 from grader.feedback import Language, Message
@@ -32,7 +32,7 @@ from grader.platforms.actions import (
     select,
 )
 from grader.platforms.release import release
-from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
+from grader.results.model import CheckOutcome, ExerciseResult, SubmissionResult
 from grader.views.github import (
     ANNOTATION_MESSAGE,
     ANNOTATIONS_PER_KIND,

@@ -13,8 +13,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from grader.bank import Bank, load_bank
 from grader.cli import main
+from grader.course.bank import Bank, load_bank
 from grader.diagnoses import named_in
 from grader.errors import GraderError
 from grader.feedback import Language
@@ -178,7 +178,7 @@ class _FakeGrader:
 def test_run_autograder_always_leaves_a_results_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trouble: str
 ) -> None:
-    from grader import grading
+    from grader.grading import grader as grading
 
     from .test_store import hostile_result
 

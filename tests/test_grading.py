@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from grader.bank import Bank
-from grader.grading import Grader, GradingOptions
-from grader.results import SubmissionResult
+from grader.course.bank import Bank
+from grader.grading.grader import Grader, GradingOptions
+from grader.results.model import SubmissionResult
 
 from .conftest import TEST_LIMITS, NotebookWriter, solution_source, starter_source
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from grader.bank import Bank
-from grader.batch import run_batch
-from grader.grading import GradingOptions
-from grader.results import SubmissionResult
-from grader.store import ResultsStore
+from grader.course.bank import Bank
+from grader.grading.batch import run_batch
+from grader.grading.grader import GradingOptions
+from grader.results.model import SubmissionResult
+from grader.results.store import ResultsStore
 
 from .conftest import ROOT, TEST_LIMITS, solution_source
 
@@ -44,7 +44,7 @@ HIDDEN_TEXT = (
 def hostile_submissions(marker: Path, port: int) -> dict[str, str]:
     poison = f"""
 import io, json, os, struct, numpy as np
-import grader.sandbox.protocol as wire
+import grader.sandbox.wire as wire
 
 class Payload:
     def __reduce__(self):

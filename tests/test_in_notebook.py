@@ -18,8 +18,8 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
 from grader import messages
-from grader.bank import Bank, load_bank
-from grader.grading import Grader
+from grader.course.bank import Bank, load_bank
+from grader.grading.grader import Grader
 from grader.platforms.release import release
 
 from .conftest import ROOT, NotebookWriter, solution_source
@@ -131,7 +131,7 @@ def test_the_output_is_an_html_table_with_a_text_twin(shell: Any, bank: Bank) ->
 
 def _titles(bank: Bank) -> list[str]:
     """Each public check's Korean title, as the checks of the solution's names give them."""
-    from grader.in_notebook import public_checks
+    from grader.grading.in_notebook import public_checks
 
     namespace: dict[str, Any] = {}
     exec(compile(solution_source(bank, EXERCISE), "solution", "exec"), namespace)

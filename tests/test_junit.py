@@ -10,7 +10,7 @@ import xmlschema
 import xunitparser
 
 from grader.feedback import Message
-from grader.results import CheckOutcome, ExerciseResult, Outcome, SubmissionResult
+from grader.results.model import CheckOutcome, ExerciseResult, Outcome, SubmissionResult
 from grader.views.junit import junit_xml
 
 SCHEMA = xmlschema.XMLSchema(Path(__file__).parent / "schemas" / "junit.xsd")

@@ -59,18 +59,12 @@ def reachable(name: str) -> set[str]:
     return seen
 
 
-SANDBOX = sorted(name for name in MODULES if name.startswith("grader.sandbox"))
+SANDBOX = sorted(name for name in MODULES if under(name, "grader.sandbox"))
 VIEWS = sorted(name for name in MODULES if under(name, "grader.views"))
-
-#: What a view never reaches: it renders stored results, and runs, grades or drives nothing.
-NOT_FOR_VIEWS = (
-    "grader.sandbox",
-    "grader.remote",
-    "grader.grading",
-    "grader.batch",
-    "grader.platforms",
-)
-
+COURSE = sorted(name for name in MODULES if under(name, "grader.course"))
+RESULTS = sorted(name for name in MODULES if under(name, "grader.results"))
+#: The modules whose code a runner process holds: the runner, and the zygote it forks from.
+UNTRUSTED = ("grader.sandbox.runner", "grader.sandbox.zygote_server")
 
 #: What the untrusted side may share with the rest: errors, text cleaning, the bilingual
 #: message type and the import that keeps TensorFlow's start-up logs off the terminal,
@@ -78,10 +72,16 @@ NOT_FOR_VIEWS = (
 SHARED = {"grader.errors", "grader.text", "grader.feedback", "grader.quiet", "grader.images"}
 
 
-@pytest.mark.parametrize("module", SANDBOX)
-def test_the_untrusted_side_imports_nothing_of_the_grading_side(module: str) -> None:
-    outside = {m for m in imports_of(module) if not m.startswith("grader.sandbox")}
-    assert outside <= SHARED, f"{module} imports {sorted(outside)}"
+def reaches(module: str, *packages: str) -> list[str]:
+    return sorted(m for m in reachable(module) if any(under(m, p) for p in packages))
+
+
+@pytest.mark.parametrize("module", UNTRUSTED)
+def test_a_runner_holds_nothing_of_the_grader_but_the_sandbox_and_what_it_shares(
+    module: str,
+) -> None:
+    outside = {m for m in reachable(module) if not under(m, "grader.sandbox")}
+    assert outside <= SHARED, f"{module} reaches {sorted(outside - SHARED)}"
 
 
 @pytest.mark.parametrize("module", sorted(SHARED))
@@ -89,22 +89,28 @@ def test_what_the_untrusted_side_shares_imports_nothing_else(module: str) -> Non
     assert imports_of(module) <= SHARED
 
 
+@pytest.mark.parametrize("module", SANDBOX)
+def test_the_isolation_side_reaches_no_grading_course_view_or_platform(module: str) -> None:
+    found = reaches(module, "grader.grading", "grader.course", "grader.views", "grader.platforms")
+    assert not found, f"{module} imports {found}"
+
+
 @pytest.mark.parametrize("module", VIEWS)
 def test_no_view_runs_grades_or_drives_anything(module: str) -> None:
-    reached = {m for m in reachable(module) if any(under(m, p) for p in NOT_FOR_VIEWS)}
-    assert not reached, f"{module} imports {sorted(reached)}"
+    found = reaches(module, "grader.sandbox", "grader.grading", "grader.platforms")
+    assert not found, f"{module} imports {found}"
 
 
-@pytest.mark.parametrize("module", SANDBOX)
-def test_the_untrusted_side_reaches_no_view_and_no_platform(module: str) -> None:
-    reached = {
-        m for m in reachable(module) if under(m, "grader.views") or under(m, "grader.platforms")
-    }
-    assert not reached, f"{module} imports {sorted(reached)}"
+@pytest.mark.parametrize("module", COURSE + RESULTS)
+def test_the_course_and_the_results_are_data_that_run_nothing(module: str) -> None:
+    found = reaches(module, "grader.sandbox", "grader.grading", "grader.views", "grader.platforms")
+    assert not found, f"{module} imports {found}"
 
 
 def test_the_walk_sees_the_imports_it_checks() -> None:
-    assert "grader.sandbox.protocol" in imports_of("grader.sandbox.runner")
-    assert "grader.sandbox.zygote" in reachable("grader.grading")
+    assert "grader.sandbox.wire" in imports_of("grader.sandbox.runner")
+    assert "grader.sandbox.requests" in reachable("grader.sandbox.runner")
+    assert "grader.sandbox.zygote_server" in reachable("grader.grading.grader")
     assert {"grader.views.html", "grader.views.statistics", "grader.views.github"} <= set(VIEWS)
     assert "grader.views.github" in reachable("grader.platforms.actions")
+    assert "grader.course.bank" in reachable("grader.views.html")

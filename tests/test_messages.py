@@ -18,7 +18,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from grader import messages
-from grader.bank import load_bank
+from grader.course.bank import load_bank
 from grader.feedback import Message
 from grader.korean import particle
 

@@ -16,14 +16,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
 
-from grader.bank import Bank
-from grader.grading import Grader
-from grader.remote import RunnerSession
-from grader.results import CellRun, SubmissionResult
-from grader.sandbox import protocol
+from grader.course.bank import Bank
+from grader.grading.grader import Grader
+from grader.results.model import CellRun, SubmissionResult
+from grader.results.store import ResultsStore
+from grader.sandbox import wire
 from grader.sandbox.confinement import Confinement, Limits
 from grader.sandbox.runner import _CellImages
-from grader.store import ResultsStore
+from grader.sandbox.session import RunnerSession
 from grader.views.html import write_reports
 from grader.views.terminal import print_check_result
 
@@ -41,9 +41,9 @@ SVG_AS_PNG = base64.b64encode(b"<svg onload='alert(1)'></svg>").decode()
 
 def reply_images(value: Any) -> tuple[tuple[str, str], ...]:
     """What the grader keeps of ``value`` sent as a run reply's images, over the wire."""
-    frame = protocol.encode_frame({"ok": True, "value": {"status": "ok", "images": value}})
-    decoded = protocol.decode_frame(frame[8:])
-    return protocol.cell_images(decoded["value"]["images"])
+    frame = wire.encode_frame({"ok": True, "value": {"status": "ok", "images": value}})
+    decoded = wire.decode_frame(frame[8:])
+    return wire.cell_images(decoded["value"]["images"])
 
 
 # -- a run reply's images are claims ----------------------------------------------
@@ -79,13 +79,13 @@ def test_a_run_reply_image_that_is_not_what_it_claims_is_dropped(image: Any) -> 
 
 def test_an_oversized_run_reply_image_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
     big = base64.b64encode(base64.b64decode(PNG) + b"\x00" * 3000).decode()
-    monkeypatch.setattr(protocol, "MAX_IMAGE_BASE64", len(big) - 1)
+    monkeypatch.setattr(wire, "MAX_IMAGE_BASE64", len(big) - 1)
     assert reply_images([["image/png", big], ["image/png", PNG]]) == (("image/png", PNG),)
 
 
 def test_a_run_reply_keeps_at_most_so_many_images_a_cell() -> None:
-    many = [["image/png", PNG]] * (protocol.MAX_CELL_IMAGES + 5)
-    assert len(reply_images(many)) == protocol.MAX_CELL_IMAGES
+    many = [["image/png", PNG]] * (wire.MAX_CELL_IMAGES + 5)
+    assert len(reply_images(many)) == wire.MAX_CELL_IMAGES
     assert reply_images({"image/png": PNG}) == reply_images("x") == ()
 
 
@@ -95,10 +95,8 @@ JUNK = st.recursive(st.none() | st.integers() | st.text(), st.lists, max_leaves=
 
 @given(st.lists(st.sampled_from(REAL) | JUNK | st.tuples(st.text(), st.text()).map(list)))
 def test_of_whatever_a_reply_holds_exactly_its_real_images_are_kept(value: list[Any]) -> None:
-    expected = tuple(
-        (item[0], item[1]) for item in value[: protocol.MAX_CELL_IMAGES] if item in REAL
-    )
-    assert protocol.cell_images(value) == expected
+    expected = tuple((item[0], item[1]) for item in value[: wire.MAX_CELL_IMAGES] if item in REAL)
+    assert wire.cell_images(value) == expected
 
 
 def test_the_runner_keeps_images_within_the_image_budget_it_is_given() -> None:
@@ -108,8 +106,8 @@ def test_the_runner_keeps_images_within_the_image_budget_it_is_given() -> None:
     assert not cell.keep("image/png", PNG)
     assert budget == [10] and cell.take() == [["image/png", PNG]]
     roomy = _CellImages([1 << 30])
-    kept = [roomy.keep("image/png", PNG) for _ in range(protocol.MAX_CELL_IMAGES + 1)]
-    assert kept.count(True) == protocol.MAX_CELL_IMAGES and not kept[-1]
+    kept = [roomy.keep("image/png", PNG) for _ in range(wire.MAX_CELL_IMAGES + 1)]
+    assert kept.count(True) == wire.MAX_CELL_IMAGES and not kept[-1]
 
 
 def test_a_cell_that_leaves_images_out_says_so_once_and_the_next_cell_again() -> None:
@@ -292,7 +290,7 @@ def test_the_student_page_shows_each_figure_under_its_cell(
 
 #: Student code that rewrites its run replies: images that are no images, and too many.
 FORGER = f"""
-import grader.sandbox.protocol as _p
+import grader.sandbox.wire as _p
 _real = _p.encode_frame
 def _forge(message, **options):
     value = message.get("value")
@@ -317,7 +315,7 @@ def test_a_runner_that_forges_images_gets_only_real_ones_through_and_runs_on(
         session.close()
     assert forged.status == "ok" and after.stdout == "still here\n"
     # The cap counts what the reply holds, forgeries too: four of the first twenty.
-    assert forged.images == (("image/png", PNG),) * (protocol.MAX_CELL_IMAGES - 4)
+    assert forged.images == (("image/png", PNG),) * (wire.MAX_CELL_IMAGES - 4)
 
 
 PLOT = (
@@ -376,7 +374,7 @@ def test_a_flood_of_figures_is_capped_by_the_image_budget_and_the_text_still_sho
 
 #: Student code that rewrites its run replies: each cell's twenty images, whatever it drew.
 INFLATER = f"""
-import grader.sandbox.protocol as _p
+import grader.sandbox.wire as _p
 _real = _p.encode_frame
 def _inflate(message, **options):
     value = message.get("value")

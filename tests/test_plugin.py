@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from grader.bank import Bank
+from grader.course.bank import Bank
 from grader.errors import (
     CheckFailed,
     MissingName,
@@ -16,7 +16,7 @@ from grader.errors import (
     StudentError,
 )
 from grader.feedback import Message, expect, fail, partial_credit
-from grader.plugin import hidden_rng, seed_material, verdict
+from grader.grading.plugin import hidden_rng, seed_material, verdict
 
 TITLE = Message(ko="제목", en="title")
 

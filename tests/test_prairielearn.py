@@ -12,13 +12,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from grader.bank import Bank, load_bank
 from grader.cli import main
+from grader.course.bank import Bank, load_bank
 from grader.diagnoses import named_in
 from grader.errors import GraderError
 from grader.feedback import Language, Message
 from grader.platforms.prairielearn import write_course
-from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
+from grader.results.model import CheckOutcome, ExerciseResult, SubmissionResult
 from grader.views.prairielearn import (
     RESULTS_BYTES,
     cannot_run,

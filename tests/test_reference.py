@@ -12,7 +12,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from grader.errors import BankError
-from grader.reference import ReferenceSolution, ReferenceSolutions
+from grader.grading.reference import ReferenceSolution, ReferenceSolutions
 
 from .conftest import ROOT
 

@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 import grader
-from grader.bank import Bank, load_bank
+from grader.course.bank import Bank, load_bank
 from grader.errors import GraderError
-from grader.grading import Grader, GradingOptions
+from grader.grading.grader import Grader, GradingOptions
 from grader.platforms.release import release, workflow_yaml
 
 from .conftest import COURSE_LIMITS, ROOT
@@ -218,7 +218,7 @@ def test_each_released_exercise_ends_at_the_next_statements_heading(
 ) -> None:
     from nbformat.v4 import new_code_cell, new_markdown_cell
 
-    from grader.submission import load_submission
+    from grader.course.submission import load_submission
 
     notebook = nbformat.read(material / "course.ipynb", as_version=4)
     # A student's own note and helper cell below the first starter stay in its section.

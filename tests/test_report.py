@@ -9,11 +9,18 @@ from typing import Any
 
 import pytest
 
-from grader import attempts, diagnoses, messages, shown
-from grader.bank import Bank
+from grader import diagnoses, messages
+from grader.course.bank import Bank
 from grader.feedback import Language, Message
-from grader.grading import Grader
-from grader.results import CellRun, CheckOutcome, ExerciseResult, SubmissionResult
+from grader.grading.grader import Grader
+from grader.results.model import (
+    CellRun,
+    CheckOutcome,
+    ExerciseResult,
+    SubmissionResult,
+    attempts,
+    shown,
+)
 from grader.views.html import _Renderer, histogram_svg, row_flags, safe_link, write_reports
 from grader.views.statistics import (
     check_rates,
@@ -84,7 +91,7 @@ def notebook_result(tmp_path: Path, student: str, *cells: dict) -> SubmissionRes
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from grader.submission import load_submission
+    from grader.course.submission import load_submission
 
     notebook = new_notebook()
     notebook.cells = [nbformat.from_dict(cell) for cell in cells]
@@ -261,7 +268,7 @@ def test_a_rerun_renders_only_the_pages_whose_results_changed(
 def test_thousands_of_sections_are_each_shown_once_in_file_order(
     bank: Bank, tmp_path: Path
 ) -> None:
-    from grader.submission import MAX_SECTIONS
+    from grader.course.submission import MAX_SECTIONS
 
     # Exercises not in the bank, one coming back after others, beside one that is.
     names = [f"x{i % (MAX_SECTIONS // 2)}" for i in range(MAX_SECTIONS - 1)] + ["one_hot"]
@@ -281,7 +288,7 @@ def test_thousands_of_sections_are_each_shown_once_in_file_order(
 def test_a_graded_notebook_is_shown_from_the_store_once_its_file_is_gone(
     bank: Bank, grader: Grader, write_notebook: NotebookWriter, tmp_path: Path
 ) -> None:
-    from grader.store import ResultsStore
+    from grader.results.store import ResultsStore
 
     from .conftest import solution_source
 

@@ -11,9 +11,9 @@ from typing import Any
 import html5lib
 import pytest
 
-from grader.bank import Bank
-from grader.batch import run_batch
-from grader.grading import GradingOptions
+from grader.course.bank import Bank
+from grader.grading.batch import run_batch
+from grader.grading.grader import GradingOptions
 
 from .conftest import ROOT, TEST_LIMITS, solution_source
 
@@ -270,7 +270,7 @@ def synthetic_result(bank: Bank, student: str, share: float, starter_for: str = 
     """A result over every exercise of the bank, each earning ``share`` of its 10 points;
     ``starter_for`` is an exercise handed in as its starter, unchanged."""
     from grader.feedback import Message
-    from grader.results import CellRun, CheckOutcome, ExerciseResult, SubmissionResult
+    from grader.results.model import CellRun, CheckOutcome, ExerciseResult, SubmissionResult
 
     exercises, cells = [], []
     for number, exercise in enumerate(bank.exercises, start=1):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from grader.results import ExerciseResult, SubmissionResult, best_answers
+from grader.results.model import ExerciseResult, SubmissionResult, best_answers
 
 from .test_junit import check
 

@@ -12,13 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import remote
-from grader.bank import Bank
-from grader.batch import run_batch
+from grader.course.bank import Bank
 from grader.errors import ProtocolError
-from grader.grading import GradingOptions
-from grader.remote import RunnerSession
-from grader.results import SubmissionResult
+from grader.grading import proxies
+from grader.grading.batch import run_batch
+from grader.grading.grader import GradingOptions
+from grader.results.model import SubmissionResult
+from grader.sandbox.session import RunnerSession
 from grader.text import TRUNCATED, TextBudget, display_text, escaped_surrogates, valid_unicode
 
 from .conftest import TEST_LIMITS, solution_source, starter_source
@@ -81,15 +81,15 @@ def test_a_tensor_value_that_is_not_plain_sized_data_never_reaches_tensorflow(
 
     monkeypatch.setattr(tf, "constant", refuse)
     with pytest.raises(ProtocolError):
-        remote._as_tensor(array)
+        proxies._as_tensor(array)
 
 
 def test_string_tensors_have_their_own_element_cap(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(remote, "MAX_STRING_TENSOR_ELEMENTS", 10)
-    assert remote._as_tensor(np.array(["ab"] * 10)).shape == (10,)
-    assert remote._as_tensor(np.zeros(11, np.float32)).shape == (11,)
+    monkeypatch.setattr(proxies, "MAX_STRING_TENSOR_ELEMENTS", 10)
+    assert proxies._as_tensor(np.array(["ab"] * 10)).shape == (10,)
+    assert proxies._as_tensor(np.zeros(11, np.float32)).shape == (11,)
     with pytest.raises(ProtocolError, match="elements"):
-        remote._as_tensor(np.array(["ab"] * 11))
+        proxies._as_tensor(np.array(["ab"] * 11))
 
 
 # -- a runner whose own code the submission replaced --------------------------------
@@ -97,7 +97,7 @@ def test_string_tensors_have_their_own_element_cap(monkeypatch: pytest.MonkeyPat
 #: Student code that rewrites every cell report the runner sends: 2 MiB of stdout with
 #: a lone surrogate and terminal escapes, a traceback and an error type of the same kind.
 FLOOD = r"""
-import grader.sandbox.protocol as _p
+import grader.sandbox.wire as _p
 _real = _p.encode_frame
 def _flood(message, **options):
     value = message.get("value")
@@ -135,8 +135,8 @@ def test_what_a_runner_reports_is_capped_in_the_grader_per_cell_and_submission(
 def test_a_student_whose_result_cannot_be_stored_fails_alone(
     bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from grader import batch
-    from grader.store import ResultsStore
+    from grader.grading import batch
+    from grader.results.store import ResultsStore
 
     from .test_store import hostile_result, result
 

@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 from IPython.core.inputtransformer2 import TransformerManager
 from IPython.core.magics.packaging import PackagingMagics
 
-from grader.remote import RunnerSession
-from grader.sandbox import protocol
 from grader.sandbox import runner as untrusted
+from grader.sandbox import wire
 from grader.sandbox.runner import (
     _INSTALL,
     _budget,
@@ -25,6 +24,7 @@ from grader.sandbox.runner import (
     _ColabStandIn,
     _error_text,
 )
+from grader.sandbox.session import RunnerSession
 
 # --- The output budget ---------------------------------------------------------------------
 
@@ -85,9 +85,9 @@ def test_an_image_is_kept_as_base64_without_whitespace_and_not_if_it_is_not_text
 
 def test_a_cell_keeps_at_most_so_many_images() -> None:
     images = _CellImages([10**9])
-    kept = [images.keep("image/png", b"x") for _ in range(protocol.MAX_CELL_IMAGES + 3)]
-    assert kept.count(True) == protocol.MAX_CELL_IMAGES
-    assert len(images.take()) == protocol.MAX_CELL_IMAGES
+    kept = [images.keep("image/png", b"x") for _ in range(wire.MAX_CELL_IMAGES + 3)]
+    assert kept.count(True) == wire.MAX_CELL_IMAGES
+    assert len(images.take()) == wire.MAX_CELL_IMAGES
     assert images.keep("image/png", b"x")  # the next cell starts from none
 
 
@@ -163,8 +163,8 @@ def test_an_error_record_is_capped_and_crosses_as_data(message: str) -> None:
     assert record["evalue"] == message[:2000]
     assert len(record["traceback"]) <= 6000
     assert record["traceback"].rstrip().endswith(message.rstrip()[-50:])
-    frame = protocol.encode_frame({"ok": False, "error": record})
-    assert protocol.decode_frame(frame[8:])["error"] == record
+    frame = wire.encode_frame({"ok": False, "error": record})
+    assert wire.decode_frame(frame[8:])["error"] == record
 
 
 def test_an_error_whose_message_itself_fails_still_makes_a_record() -> None:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.remote import RunnerSession, StudentNamespace
+from grader.grading.proxies import StudentNamespace
 from grader.sandbox.confinement import Limits, visible_paths
+from grader.sandbox.session import RunnerSession
 
 from .conftest import ROOT, TEST_LIMITS
 

@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from grader.remote import RunnerSession, StudentNamespace
+from grader.grading.proxies import StudentNamespace
 from grader.sandbox.runner import RANDOM_SEED
+from grader.sandbox.session import RunnerSession
 
 pytestmark = pytest.mark.slow
 

@@ -7,9 +7,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from grader import shown
-from grader.results import CellRun, MarkdownCell
-from grader.submission import load_submission
+from grader.course.submission import load_submission
+from grader.results.model import CellRun, MarkdownCell, shown
 from grader.text import TRUNCATED
 
 PNG = (

@@ -9,8 +9,8 @@ import pytest
 
 from grader.errors import StoreError
 from grader.feedback import Message
-from grader.results import CellRun, CheckOutcome, ExerciseResult, SubmissionResult
-from grader.store import ResultsStore
+from grader.results.model import CellRun, CheckOutcome, ExerciseResult, SubmissionResult
+from grader.results.store import ResultsStore
 
 
 def result(student: str, points: float, sha: str = "abc", version: str = "v1") -> SubmissionResult:
@@ -144,7 +144,7 @@ def test_a_stored_row_that_cannot_be_read_is_that_students_alone(tmp_path: Path)
 def test_what_the_page_shows_is_stored_with_the_result(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from grader.results import MarkdownCell
+    from grader.results.model import MarkdownCell
 
     shown = replace(
         result("kim", 2.0),

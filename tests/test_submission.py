@@ -12,8 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grader import messages
-from grader.errors import SubmissionError
-from grader.submission import (
+from grader.course.submission import (
     MAX_CELLS,
     MAX_CODE_CELLS,
     MAX_SECTIONS,
@@ -23,6 +22,7 @@ from grader.submission import (
     select_submissions,
     split_source,
 )
+from grader.errors import SubmissionError
 
 from .conftest import NotebookWriter
 
@@ -277,8 +277,8 @@ def test_files_in_a_folder_leave_out_its_dot_entries_only(tmp_path: Path) -> Non
 def test_a_file_past_the_section_cap_is_not_run_and_its_page_says_why(
     tmp_path: Path,
 ) -> None:
-    from grader.bank import load_bank
-    from grader.grading import Grader, GradingOptions
+    from grader.course.bank import load_bank
+    from grader.grading.grader import Grader, GradingOptions
     from grader.views.html import write_reports
 
     from .conftest import ROOT, TEST_LIMITS

@@ -10,11 +10,11 @@ import pytest
 from rich.console import Console
 
 from grader import diagnoses, messages
-from grader.bank import Bank
+from grader.course.bank import Bank
+from grader.course.submission import load_submission
 from grader.errors import SubmissionError
 from grader.feedback import Language, Message
-from grader.results import CellRun, CheckOutcome, ExerciseResult, SubmissionResult
-from grader.submission import load_submission
+from grader.results.model import CellRun, CheckOutcome, ExerciseResult, SubmissionResult
 from grader.views.terminal import print_check_result
 
 LONG_KO = (

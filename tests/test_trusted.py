@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.checks import dense_layers, loss_name, optimizer_name, predict
 from grader.errors import RefusedModel
-from grader.sandbox.runner import _model_as_data
-from grader.trusted import MAX_PARAMETERS, rebuild
+from grader.grading.checks import dense_layers, loss_name, optimizer_name, predict
+from grader.grading.trusted import MAX_PARAMETERS, rebuild
+from grader.sandbox.requests import model_as_data
 
 keras = pytest.importorskip("keras")
 
@@ -39,7 +39,7 @@ def refusal(data: Any) -> str:
 def test_a_rebuilt_model_computes_what_the_original_does() -> None:
     original = small_model()
     x = np.random.default_rng(0).normal(size=(5, 4)).astype(np.float32)
-    rebuilt = rebuild(_model_as_data(original))
+    rebuilt = rebuild(model_as_data(original))
     assert rebuilt is not original
     assert rebuilt.count_params() == 49
     np.testing.assert_allclose(predict(rebuilt, x), original.predict(x, verbose=0), atol=1e-6)
@@ -49,7 +49,7 @@ def test_a_rebuilt_model_computes_what_the_original_does() -> None:
 
 def test_a_lambda_layer_is_refused() -> None:
     model = keras.Sequential([keras.Input((4,)), keras.layers.Lambda(lambda t: t * 2)])
-    assert "Lambda" in refusal(_model_as_data(model))
+    assert "Lambda" in refusal(model_as_data(model))
 
 
 def test_a_layer_class_of_the_students_own_is_refused() -> None:
@@ -59,14 +59,14 @@ def test_a_layer_class_of_the_students_own_is_refused() -> None:
             return inputs * 2
 
     model = keras.Sequential([keras.Input((4,)), Doubling()])
-    assert "not-a-keras-model" in refusal(_model_as_data(model))
+    assert "not-a-keras-model" in refusal(model_as_data(model))
 
 
 def test_a_built_in_name_under_a_module_outside_keras_is_refused() -> None:
     def elsewhere(config: dict[str, Any]) -> None:
         config["config"]["layers"][1]["module"] = "os"
 
-    assert "os.Dense" in refusal(edited(_model_as_data(small_model()), elsewhere))
+    assert "os.Dense" in refusal(edited(model_as_data(small_model()), elsewhere))
 
 
 def test_a_function_outside_keras_is_refused() -> None:
@@ -78,17 +78,17 @@ def test_a_function_outside_keras_is_refused() -> None:
             "registered_name": "function",
         }
 
-    assert "system" in refusal(edited(_model_as_data(small_model()), shell))
+    assert "system" in refusal(edited(model_as_data(small_model()), shell))
 
 
 def test_weights_of_the_wrong_shape_are_refused() -> None:
-    data = _model_as_data(small_model())
+    data = model_as_data(small_model())
     data["weights"][0] = np.zeros((5, 8), np.float32)
     assert "(5, 8)" in refusal(data)
 
 
 def test_missing_weights_are_refused() -> None:
-    data = _model_as_data(small_model())
+    data = model_as_data(small_model())
     data["weights"] = data["weights"][:-1]
     assert "3 weight arrays" in refusal(data)
 
@@ -97,18 +97,18 @@ def test_a_model_too_large_to_build_is_refused_before_it_is_built() -> None:
     def huge(config: dict[str, Any]) -> None:
         config["config"]["layers"][1]["config"]["units"] = MAX_PARAMETERS
 
-    assert refusal(edited(_model_as_data(small_model()), huge)).startswith("model-too-large")
+    assert refusal(edited(model_as_data(small_model()), huge)).startswith("model-too-large")
 
 
 def test_too_many_weights_are_refused_before_they_are_read() -> None:
-    data = _model_as_data(small_model())
+    data = model_as_data(small_model())
     data["weights"] = [np.zeros(MAX_PARAMETERS + 1, np.float32)]
     assert refusal(data).startswith("model-too-large")
 
 
 def test_a_model_without_an_input_shape_is_named_not_built() -> None:
     model = keras.Sequential([keras.layers.Dense(3)])
-    assert refusal(_model_as_data(model)).startswith("model-not-built")
+    assert refusal(model_as_data(model)).startswith("model-not-built")
 
 
 def test_an_answer_that_is_not_a_model_record_is_refused() -> None:
@@ -121,14 +121,14 @@ def test_a_loss_is_named_the_same_however_it_is_given() -> None:
     for loss in ("mse", "mean_squared_error", keras.losses.MeanSquaredError()):
         model = small_model()
         model.compile(optimizer=keras.optimizers.Adam(), loss=loss)
-        names.add(loss_name(rebuild(_model_as_data(model))))
+        names.add(loss_name(rebuild(model_as_data(model))))
     assert names == {"mean_squared_error"}
 
 
 def test_a_loss_function_of_keras_is_named_by_its_name() -> None:
     model = small_model()
     model.compile(optimizer="adam", loss=keras.losses.sparse_categorical_crossentropy)
-    rebuilt = rebuild(_model_as_data(model))
+    rebuilt = rebuild(model_as_data(model))
     assert loss_name(rebuilt) == "sparse_categorical_crossentropy"
     assert optimizer_name(rebuilt) == "adam"
 
@@ -139,7 +139,7 @@ def test_dense_then_activation_counts_as_one_dense_layer() -> None:
     hidden = keras.layers.ReLU()(keras.layers.Dense(4)(hidden))
     outputs = keras.layers.Softmax()(keras.layers.Dense(3)(hidden))
     model = keras.Model(inputs, outputs, name="my_classifier")
-    layers = dense_layers(rebuild(_model_as_data(model)))
+    layers = dense_layers(rebuild(model_as_data(model)))
     assert layers == [(5, "relu"), (4, "relu"), (3, "softmax")]
 
 
@@ -151,7 +151,7 @@ def test_an_activation_after_a_dense_that_has_one_is_not_merged() -> None:
             keras.layers.Activation("softmax"),
         ]
     )
-    assert dense_layers(rebuild(_model_as_data(model))) == [(5, "relu")]
+    assert dense_layers(rebuild(model_as_data(model))) == [(5, "relu")]
 
 
 MODEL_EXERCISES = ["model_building", "compile_fit", "linear_classifier", "save_load"]

@@ -140,7 +140,7 @@ def graded_twice(base: Path) -> tuple[Path, Path, list[dict[str, str]]]:
 
 
 def solution_source_for_conv() -> str:
-    from grader.bank import load_bank
+    from grader.course.bank import load_bank
 
     return solution_source(load_bank(ROOT), "conv_output_size")
 

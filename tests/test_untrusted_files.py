@@ -22,16 +22,15 @@ from typing import Any
 
 import pytest
 
-from grader import in_notebook
-from grader.bank import Bank
-from grader.batch import Entry, _read, discover, run_batch
 from grader.cli import main
+from grader.course.bank import Bank
+from grader.course.submission import files_in, load_submission, select_submissions
+from grader.course.untrusted_files import read_regular, refused_below
 from grader.errors import RefusedFile, SubmissionError
-from grader.grading import GradingOptions
-from grader.plugin import run_checks
-from grader.store import ResultsStore
-from grader.submission import files_in, load_submission, select_submissions
-from grader.untrusted_files import read_regular, refused_below
+from grader.grading.batch import Entry, _read, discover, run_batch
+from grader.grading.grader import GradingOptions, in_notebook
+from grader.grading.plugin import run_checks
+from grader.results.store import ResultsStore
 
 from .conftest import ROOT, TEST_LIMITS, solution_source
 
@@ -445,10 +444,10 @@ def test_a_hostile_class_folder_gains_nothing_and_leaks_nothing(
 
 VERDICT_FORGER = """\
 import pathlib
-import grader.plugin
+import grader.grading.plugin
 
 pathlib.Path(__file__).with_name("conftest-imported").touch()
-grader.plugin.verdict = lambda *args: ("passed", 1.0, None, None)
+grader.grading.plugin.verdict = lambda *args: ("passed", 1.0, None, None)
 """
 
 
@@ -456,7 +455,7 @@ grader.plugin.verdict = lambda *args: ("passed", 1.0, None, None)
 def test_a_conftest_above_the_bank_or_in_the_class_folder_changes_no_grade(
     tmp_path: Path,
 ) -> None:
-    from grader.bank import load_bank
+    from grader.course.bank import load_bank
 
     signal.alarm(0)
     above = tmp_path / "courses"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.bank import Bank, load_bank
-from grader.grading import Grader, GradingOptions
-from grader.validate import validate, validate_in_parallel
+from grader.course.bank import Bank, load_bank
+from grader.grading.grader import Grader, GradingOptions
+from grader.grading.validate import validate, validate_in_parallel
 
 from .conftest import COURSE_LIMITS, ROOT, TEST_LIMITS
 

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from grader.bank import Bank
+from grader.course.bank import Bank
 from grader.errors import UnconfinedError, ZygoteError
-from grader.grading import Grader, GradingOptions
-from grader.remote import RunnerSession, StudentNamespace
+from grader.grading.grader import Grader, GradingOptions
+from grader.grading.proxies import StudentNamespace
 from grader.sandbox.confinement import Confinement
+from grader.sandbox.session import RunnerSession
 from grader.sandbox.zygote import WALL_TIMEOUT_STATUS, SharedZygote, Zygote, describe_status
 
 from .conftest import ROOT, TEST_LIMITS

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.bank import Bank, load_bank
+from grader.course.bank import Bank, load_bank
+from grader.course.submission import select_submissions
 from grader.errors import GraderError
-from grader.submission import select_submissions
 from grader.views.github import (
     Report,
     Selection,

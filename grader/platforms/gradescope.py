@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 import grader
-from grader.bank import Bank
+from grader.course.bank import Bank
 from grader.errors import GraderError
 from grader.feedback import Language
 from grader.views.exports import write_atomically

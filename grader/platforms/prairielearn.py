@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import grader
-from grader.bank import Bank, Exercise
+from grader.course.bank import Bank, Exercise
 from grader.errors import GraderError
 from grader.feedback import Language
 from grader.platforms.gradescope import requirements

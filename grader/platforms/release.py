@@ -5,7 +5,7 @@ checks); nothing under ``solutions/`` is read. The notebooks are built here, nev
 maintained by hand: one per exercise and one for the whole course. Each opens with how
 to install the grader (a cell that does it in Colab); each exercise is a statement
 (Korean, then English), its starter cell, and a ``grader.check("<id>")`` cell that runs
-its public checks in the student's kernel (:mod:`grader.in_notebook`). The GitHub
+its public checks in the student's kernel (:mod:`grader.grading.in_notebook`). The GitHub
 workflow it writes is the template ``autograde.yml`` beside this module.
 """
 
@@ -22,7 +22,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 import grader
-from grader.bank import Bank, Exercise
+from grader.course.bank import Bank, Exercise
 from grader.errors import GraderError
 from grader.views.exports import write_atomically
 

@@ -3,12 +3,13 @@
 Everything in this module runs on the **untrusted** side of the boundary. Once
 the first cell has run, student code may have replaced any of it, so nothing the
 runner says is believed by the grader: the grader decodes every answer as data
-(:mod:`grader.sandbox.protocol`) and enforces every time limit from its own side.
+(:mod:`grader.sandbox.wire`) and enforces every time limit from its own side.
 
 The runner executes cells with IPython's ``InteractiveShell`` (magics, ``!``
 commands, a failing cell does not stop later ones), then answers the grader's
-requests: look a name up, get an attribute, call, index, take a length. A result
-that is data goes back as data; anything else stays here as a numbered handle.
+requests (:mod:`grader.sandbox.requests`): look a name up, get an attribute, call, index,
+take a length. A result that is data goes back as data; anything else stays here as a
+numbered handle.
 """
 
 from __future__ import annotations
@@ -29,13 +30,12 @@ from types import FrameType
 from typing import Any
 
 from grader.errors import ProtocolError
-from grader.sandbox import protocol
+from grader.sandbox import channel, wire
 from grader.sandbox.confinement import Confinement, confine
 from grader.sandbox.confinement import prepare as prepare_confinement
+from grader.sandbox.requests import Answers, Op
 
 _shell: Any = None
-_MAX_REPR = 500
-_MAX_ITEMS = 10_000
 
 
 #: Every submission starts from the same random state, so the same file gets the same grade.
@@ -205,7 +205,7 @@ def _display_publisher_class() -> Any:
         def publish(self, data: Any, metadata: Any = None, *args: Any, **kwargs: Any) -> None:
             if not isinstance(data, dict):
                 raise TypeError(f"data must be a dict, got: {data!r}")
-            for mime in protocol.IMAGE_TYPES:
+            for mime in wire.IMAGE_TYPES:
                 if mime in data and self.images is not None:
                     if not self.images.keep(mime, data[mime]) and self.images.first_left_out():
                         # Said once a cell: a flood of figures must not flood the text too.
@@ -234,8 +234,8 @@ class _CellImages:
             text = "".join(data.split())
         else:
             return False
-        cap = min(protocol.MAX_IMAGE_BASE64, self._budget[0])
-        if not text or len(text) > cap or len(self._images) >= protocol.MAX_CELL_IMAGES:
+        cap = min(wire.MAX_IMAGE_BASE64, self._budget[0])
+        if not text or len(text) > cap or len(self._images) >= wire.MAX_CELL_IMAGES:
             self._left_out += 1
             return False
         self._budget[0] -= len(text)
@@ -299,31 +299,21 @@ def _budget(request: dict[str, Any]) -> tuple[float, float]:
 
 
 class _Session:
-    def __init__(self, channel: protocol.Channel, confinement: Confinement) -> None:
+    def __init__(self, channel: channel.Channel, confinement: Confinement) -> None:
         self.channel = channel
         self.limits = confinement.limits
-        self.handles: dict[int, Any] = {}
+        self.answers = Answers(_shell.user_ns)
         self.budget = [self.limits.output_bytes]
         self.stdout = _CappedStream(self.budget)
         self.images = _CellImages([self.limits.image_bytes])
         _shell.display_pub.images = self.images
         self.timed_out = False
 
-    def to_handle(self, value: Any) -> protocol.Handle:
-        handle_id = len(self.handles) + 1
-        self.handles[handle_id] = value
-        kind = type(value)
-        try:
-            text = repr(value)[:_MAX_REPR]
-        except Exception:
-            text = f"<{kind.__name__}>"
-        return protocol.Handle(handle_id, f"{kind.__module__}.{kind.__qualname__}", text)
-
     def send(self, message: dict[str, Any]) -> None:
         try:
-            frame = protocol.encode_frame(message, to_handle=self.to_handle)
+            frame = wire.encode_frame(message, to_handle=self.answers.to_handle)
         except ProtocolError as error:
-            frame = protocol.encode_frame({"ok": False, "error": _error_text(error)})
+            frame = wire.encode_frame({"ok": False, "error": _error_text(error)})
         self.channel.send(frame)
 
     def with_time_limit(self, budget: tuple[float, float], action: Any) -> Any:
@@ -375,52 +365,6 @@ class _Session:
             "seconds": time.perf_counter() - started,
         }
 
-    def resolve(self, value: Any) -> Any:
-        if isinstance(value, protocol.Ref):
-            if value.id not in self.handles:
-                raise LookupError(f"no handle {value.id}")
-            return self.handles[value.id]
-        if isinstance(value, protocol.TensorValue):
-            import tensorflow as tf
-
-            return tf.constant(value.array)
-        if isinstance(value, list):
-            return [self.resolve(item) for item in value]
-        if isinstance(value, tuple):
-            return tuple(self.resolve(item) for item in value)
-        if isinstance(value, dict):
-            return {self.resolve(k): self.resolve(v) for k, v in value.items()}
-        return value
-
-    def answer(self, request: dict[str, Any]) -> Any:
-        op = request.get("op")
-        if op == "get":
-            name = str(request["name"])
-            if name not in _shell.user_ns:
-                raise NameError(f"name {name!r} is not defined")
-            return _shell.user_ns[name]
-        target = self.resolve(request.get("target"))
-        if op == "getattr":
-            return getattr(target, str(request["name"]))
-        if op == "call":
-            args = self.resolve(request.get("args", []))
-            kwargs = self.resolve(request.get("kwargs", {}))
-            return target(*args, **kwargs)
-        if op == "getitem":
-            return target[self.resolve(request["key"])]
-        if op == "len":
-            return len(target)
-        if op == "iter":
-            items = []
-            for item in target:
-                items.append(item)
-                if len(items) >= _MAX_ITEMS:
-                    break
-            return items
-        if op == "model":
-            return _model_as_data(target)
-        raise ValueError(f"unknown request {op!r}")
-
     def serve(self) -> None:
         while True:
             try:
@@ -428,9 +372,9 @@ class _Session:
             except EOFError:
                 return
             op = request.get("op")
-            if op == "exit":
+            if op == Op.EXIT:
                 return
-            if op == "run":
+            if op == Op.RUN:
                 try:
                     value = self.run_cell(
                         str(request["source"]),
@@ -444,7 +388,8 @@ class _Session:
                 self.send({"ok": True, "value": value})
                 continue
             try:
-                value = self.with_time_limit(_budget(request), partial(self.answer, request))
+                answer = partial(self.answers.answer, request)
+                value = self.with_time_limit(_budget(request), answer)
             except BaseException as error:
                 self.send({"ok": False, "error": _error_text(error, timed_out=self.timed_out)})
                 continue
@@ -456,33 +401,6 @@ def _number(value: Any, largest: int) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return min(max(value, 1), largest)
     return 1
-
-
-def _model_as_data(target: Any) -> dict[str, Any]:
-    """A Keras model as data: architecture and compile settings as JSON, weights as arrays.
-
-    The grader believes none of it: it validates the configuration and rebuilds the
-    model itself (:mod:`grader.trusted`), so this only saves an honest model the trip.
-    """
-    import json
-
-    import keras
-    import numpy as np
-
-    if not isinstance(target, keras.Model):
-        raise TypeError(f"{type(target).__name__} is not a Keras model")
-    config = keras.saving.serialize_keras_object(target)
-    config.pop("compile_config", None)
-    return {
-        "config": json.dumps(config, default=_plain),
-        "weights": [np.asarray(weight) for weight in target.get_weights()],
-        "compile": json.dumps(target.get_compile_config() or None, default=_plain),
-    }
-
-
-def _plain(value: Any) -> Any:
-    # NumPy numbers in a layer's settings (Dense(np.int64(8))) are numbers to JSON too.
-    return value.item() if hasattr(value, "item") else str(value)
 
 
 def _error_text(error: BaseException, timed_out: bool = False) -> dict[str, str]:
@@ -520,7 +438,7 @@ def serve(
     missing = [*missing, *confine(confinement, index, namespaces)]
     _seed_randomness()
     _detach_standard_streams(sock.fileno())
-    session = _Session(protocol.Channel(sock), confinement)
+    session = _Session(channel.Channel(sock), confinement)
     sys.stdout = sys.stderr = session.stdout
     ready = {"ready": True, "missing": missing, "confined": namespaces}
     session.send({"ok": True, "value": ready})

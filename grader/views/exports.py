@@ -19,9 +19,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from grader.bank import Bank
+from grader.course.bank import Bank
 from grader.errors import GraderError, StoreError
-from grader.results import SubmissionResult
+from grader.results.model import SubmissionResult
 from grader.text import safe_text
 
 #: What could not be exported or rendered for a student, by student.

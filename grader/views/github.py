@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from grader.course.submission import marker_lines
 from grader.diagnoses import Named, for_student
 from grader.feedback import Language
-from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
-from grader.submission import marker_lines
+from grader.results.model import CheckOutcome, ExerciseResult, SubmissionResult
 from grader.text import safe_text
 
 _FEEDBACK_LIMIT = 1_500

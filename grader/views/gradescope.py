@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from grader.diagnoses import Named, for_student
 from grader.feedback import Language
-from grader.results import CheckOutcome, SubmissionResult
+from grader.results.model import CheckOutcome, SubmissionResult
 from grader.text import safe_document, safe_text
 
 #: When Gradescope shows a test to the student.
@@ -34,7 +34,7 @@ def results_document(
     """Gradescope's ``results.json`` for one student: a test per check.
 
     ``results`` are the student's files, each holding the exercises it is graded on
-    (see :func:`grader.results.best_answers`). Public checks are visible at once,
+    (see :func:`grader.results.model.best_answers`). Public checks are visible at once,
     hidden ones as ``hidden_visibility`` says. A test's output names the mistake its
     check found by the name ``mistakes`` (:func:`grader.diagnoses.named_in`) or the
     framework gives it; the slug is only a tag.

@@ -8,7 +8,7 @@ table and nothing needs it to be read.
 A student's page shows the submission as it ran: each exercise's cells (code
 highlighted and markdown rendered by nbconvert's filters, with the outputs and
 errors the runner reported) beside that exercise's checks. Everything comes from
-the stored result (see :mod:`grader.shown`), never from the submitted file, so a page
+the stored result (see :mod:`grader.results.shown`), never from the submitted file, so a page
 shows what was graded; a rerun renders again only the pages whose result, templates
 or style changed.
 
@@ -39,13 +39,14 @@ from urllib.parse import quote, unquote
 import jinja2
 from markupsafe import Markup
 
-from grader import attempts, messages
-from grader.bank import Bank
+from grader import messages
+from grader.course.bank import Bank
 from grader.diagnoses import Named, for_student, named_in
 from grader.errors import StoreError
 from grader.feedback import Language, Message
 from grader.images import data_uris
-from grader.results import CellRun, SubmissionResult
+from grader.results import attempts
+from grader.results.model import CellRun, SubmissionResult
 from grader.text import escaped_surrogates, safe_text
 from grader.views.exports import Problems, write_atomically
 from grader.views.statistics import (

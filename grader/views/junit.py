@@ -23,7 +23,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 
 from grader.feedback import Language
-from grader.results import CheckOutcome, ExerciseResult, SubmissionResult
+from grader.results.model import CheckOutcome, ExerciseResult, SubmissionResult
 from grader.views.github import inert_line, inert_text
 
 # XML 1.0 forbids most control characters; student output and tracebacks carry them.

@@ -16,7 +16,7 @@ from typing import Any
 
 from grader.diagnoses import Named, for_student
 from grader.feedback import Language
-from grader.results import CheckOutcome, SubmissionResult
+from grader.results.model import CheckOutcome, SubmissionResult
 from grader.text import safe_document, safe_text
 
 #: PrairieLearn's limit on results.json is 1 MB; this leaves room for what it adds.

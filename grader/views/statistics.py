@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from grader.diagnoses import Diagnosis, describe
 from grader.feedback import Message
-from grader.results import ExerciseResult, SubmissionResult
+from grader.results.model import ExerciseResult, SubmissionResult
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class DiagnosisCount:
     students: int
 
 
-#: For each student, the exercises they did not attempt (see :mod:`grader.attempts`).
+#: For each student, the exercises they did not attempt (see :mod:`grader.results.attempts`).
 Skipped = Mapping[str, frozenset[str]]
 
 

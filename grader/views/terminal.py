@@ -10,11 +10,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from grader.bank import Bank
+from grader.course.bank import Bank
 from grader.diagnoses import for_student, named_in
 from grader.feedback import Language
 from grader.messages import notice_parts
-from grader.results import CellRun, SubmissionResult
+from grader.results.model import CellRun, SubmissionResult
 from grader.text import display_text
 
 _STYLE = {

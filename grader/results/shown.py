@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from grader.results import CellRun, MarkdownCell
-from grader.submission import Submission
+from grader.course.submission import Submission
+from grader.results.model import CellRun, MarkdownCell
 from grader.text import TextBudget
 
 #: Characters of code or markdown kept for one cell, and for a whole submission.

@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 
 from grader.feedback import expect, fail, readable
+from grader.grading.proxies import RemoteObject
+from grader.grading.trusted import trusted_model
 from grader.korean import particle
-from grader.remote import RemoteObject
-from grader.trusted import trusted_model
 
 
 def describe(value: Any) -> str:
@@ -120,7 +120,7 @@ def expect_model(value: Any, name: str) -> Any:
     """Give the student's Keras model rebuilt in the grader, failing unless it can be.
 
     The model crosses as configuration and weights and is rebuilt in safe mode
-    (:mod:`grader.trusted`); the runner's word on its type or size counts for nothing.
+    (:mod:`grader.grading.trusted`); the runner's word on its type or size counts for nothing.
     Keep ``value`` itself to hand the model back to the student's functions.
     """
     return trusted_model(value, name)

@@ -1,5 +1,7 @@
 """The wire format between grader and runner: data only, on both sides of the boundary.
 
+This module is the codec; :mod:`grader.sandbox.channel` carries its frames over a socket.
+
 A message is one frame: an 8-byte header (magic, body length), then a JSON
 document and zero or more binary blobs, each a NumPy ``.npy`` file. Values are
 plain JSON where JSON can say them, and small tagged objects where it cannot:
@@ -31,9 +33,7 @@ import binascii
 import io
 import json
 import math
-import socket
 import struct
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -44,8 +44,9 @@ from grader.errors import ProtocolError
 from grader.images import MAX_BASE64, SIGNATURES, is_image
 from grader.text import display_text, valid_unicode
 
+#: A frame starts with the magic and the length of what follows.
 MAGIC = b"TFG1"
-_HEADER = struct.Struct("!4sI")
+HEADER = struct.Struct("!4sI")
 _JSON_LEN = struct.Struct("!I")
 
 #: Largest frame either side accepts; bigger ones are refused before they are read.
@@ -192,7 +193,7 @@ def encode_frame(
         raise ProtocolError(
             f"message of {len(payload)} bytes is over the {MAX_FRAME_BYTES}-byte limit"
         )
-    return _HEADER.pack(MAGIC, len(payload)) + payload
+    return HEADER.pack(MAGIC, len(payload)) + payload
 
 
 class _Decoder:
@@ -397,46 +398,3 @@ def _json_int(text: str) -> int:
 
 def _json_constant(text: str) -> Any:
     raise ProtocolError(f"{text} is not JSON (floats JSON cannot carry are tagged $f)")
-
-
-class Channel:
-    """One end of a grader↔runner socket, sending and receiving whole frames."""
-
-    def __init__(self, sock: socket.socket) -> None:
-        self.sock = sock
-        self._deadline: float | None = None
-
-    def send(self, frame: bytes) -> None:
-        self.sock.sendall(frame)
-
-    def receive(self, timeout: float | None = None) -> dict[str, Any]:
-        """Give the next message; raise EOFError at end of stream, TimeoutError past ``timeout``.
-
-        The timeout bounds the whole message, so a sender trickling bytes cannot stretch it.
-        """
-        self._deadline = None if timeout is None else time.monotonic() + timeout
-        magic, length = _HEADER.unpack(self._read_exactly(_HEADER.size))
-        if magic != MAGIC:
-            raise ProtocolError(f"frame starts with {magic!r}, not the protocol's magic")
-        if length > MAX_FRAME_BYTES:
-            raise ProtocolError(
-                f"runner announced a {length}-byte message, over the {MAX_FRAME_BYTES}-byte limit"
-            )
-        return decode_frame(self._read_exactly(length))
-
-    def _read_exactly(self, size: int) -> bytes:
-        chunks, remaining = [], size
-        while remaining:
-            if self._deadline is not None:
-                left = self._deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError("no complete message before the time limit")
-                self.sock.settimeout(left)
-            else:
-                self.sock.settimeout(None)
-            chunk = self.sock.recv(min(remaining, 1 << 20))
-            if not chunk:
-                raise EOFError("the other end closed the connection")
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)

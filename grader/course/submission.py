@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from grader.course.untrusted_files import read_regular, regular_files_below
 from grader.errors import RefusedFile, SubmissionError
-from grader.untrusted_files import read_regular, regular_files_below
 
 MARKER = re.compile(r"^#\s*EXERCISE:\s*(?P<id>[A-Za-z0-9_.\-]+)\s*$")
 #: ``# END EXERCISE``, optionally naming the exercise it ends (``# END EXERCISE: one_hot``).
@@ -134,7 +134,7 @@ def load_submission(
 ) -> Submission:
     """Read a ``.ipynb`` or ``.py`` submission; raise SubmissionError saying what is wrong.
 
-    Only a regular file is read, never a link (see :mod:`grader.untrusted_files`); with
+    Only a regular file is read, never a link (see :mod:`grader.course.untrusted_files`); with
     ``within``, only one below that folder, reached through no link.
     """
     student = student or path.stem
@@ -386,5 +386,5 @@ def select_submissions(paths: list[Path]) -> tuple[list[Path], list[str]]:
 def files_in(folder: Path) -> list[Path]:
     """Every regular file below ``folder``, sorted, leaving out dot files and dot folders in
     it; links, to files or folders, are left out (see
-    :func:`grader.untrusted_files.refused_below` for what was left out)."""
+    :func:`grader.course.untrusted_files.refused_below` for what was left out)."""
     return regular_files_below(folder)

@@ -7,7 +7,6 @@ import json
 import math
 import os
 import pickle
-import socket
 import struct
 from pathlib import Path
 
@@ -18,12 +17,12 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from grader.errors import ProtocolError
-from grader.sandbox import protocol
+from grader.sandbox import wire
 
 
 def roundtrip(message: dict) -> dict:
-    frame = protocol.encode_frame(message)
-    return protocol.decode_frame(frame[8:])
+    frame = wire.encode_frame(message)
+    return wire.decode_frame(frame[8:])
 
 
 def frame_with(document: dict, *blobs: bytes) -> bytes:
@@ -70,22 +69,22 @@ def test_numpy_arrays_cross_with_dtype_and_shape(array: np.ndarray) -> None:
 
 
 def test_tensor_values_are_tagged_apart_from_arrays() -> None:
-    back = roundtrip({"value": protocol.TensorValue(np.arange(3, dtype=np.float32))})["value"]
-    assert isinstance(back, protocol.TensorValue)
+    back = roundtrip({"value": wire.TensorValue(np.arange(3, dtype=np.float32))})["value"]
+    assert isinstance(back, wire.TensorValue)
     np.testing.assert_array_equal(back.array, [0, 1, 2])
 
 
 def test_a_non_data_object_becomes_a_handle_only_on_the_runners_side() -> None:
     handles: list[object] = []
 
-    def to_handle(value: object) -> protocol.Handle:
+    def to_handle(value: object) -> wire.Handle:
         handles.append(value)
-        return protocol.Handle(len(handles), type(value).__name__, repr(value))
+        return wire.Handle(len(handles), type(value).__name__, repr(value))
 
-    back = protocol.decode_frame(protocol.encode_frame({"v": [object()]}, to_handle=to_handle)[8:])
-    assert isinstance(back["v"][0], protocol.Handle)
+    back = wire.decode_frame(wire.encode_frame({"v": [object()]}, to_handle=to_handle)[8:])
+    assert isinstance(back["v"][0], wire.Handle)
     with pytest.raises(ProtocolError, match="not data"):
-        protocol.encode_frame({"v": object()})
+        wire.encode_frame({"v": object()})
 
 
 class _Marker:
@@ -103,7 +102,7 @@ def test_a_pickled_array_is_refused_and_never_unpickled(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     np.save(buffer, np.array([_Marker()], dtype=object), allow_pickle=True)
     with pytest.raises(ProtocolError, match=r"pickled|object"):
-        protocol.decode_frame(frame_with({"value": {"$array": 0}}, buffer.getvalue()))
+        wire.decode_frame(frame_with({"value": {"$array": 0}}, buffer.getvalue()))
     assert not marker.exists()
 
 
@@ -112,7 +111,7 @@ def test_a_raw_pickle_in_place_of_json_is_refused(tmp_path: Path) -> None:
     _Marker.path = str(marker)
     payload = pickle.dumps(_Marker())
     with pytest.raises(ProtocolError):
-        protocol.decode_frame(struct.pack("!I", len(payload)) + payload)
+        wire.decode_frame(struct.pack("!I", len(payload)) + payload)
     assert not marker.exists()
 
 
@@ -129,64 +128,31 @@ def test_a_raw_pickle_in_place_of_json_is_refused(tmp_path: Path) -> None:
 )
 def test_malformed_messages_are_refused(document: dict, blobs: tuple[bytes, ...], why: str) -> None:
     with pytest.raises(ProtocolError, match=why):
-        protocol.decode_frame(frame_with(document, *blobs))
+        wire.decode_frame(frame_with(document, *blobs))
 
 
 def test_blobs_that_do_not_add_up_are_refused() -> None:
     payload = frame_with({"value": 1}, b"abc")[:-1]
     with pytest.raises(ProtocolError, match="add up"):
-        protocol.decode_frame(payload)
+        wire.decode_frame(payload)
 
 
 def test_deep_nesting_is_refused() -> None:
     text = "[" * 5000 + "]" * 5000
     body = ('{"value": ' + text + ', "$blobs": []}').encode()
     with pytest.raises(ProtocolError):
-        protocol.decode_frame(struct.pack("!I", len(body)) + body)
-
-
-def test_an_announced_oversized_message_is_refused_before_it_is_read() -> None:
-    ours, theirs = socket.socketpair()
-    with ours, theirs:
-        theirs.sendall(struct.pack("!4sI", protocol.MAGIC, protocol.MAX_FRAME_BYTES + 1))
-        with pytest.raises(ProtocolError, match="over the"):
-            protocol.Channel(ours).receive(timeout=2)
-
-
-def test_a_frame_without_the_magic_is_refused() -> None:
-    ours, theirs = socket.socketpair()
-    with ours, theirs:
-        theirs.sendall(b"GET / HTTP/1.1\r\n\r\n")
-        with pytest.raises(ProtocolError, match="magic"):
-            protocol.Channel(ours).receive(timeout=2)
-
-
-def test_a_trickling_sender_cannot_stretch_the_time_limit() -> None:
-    ours, theirs = socket.socketpair()
-    with ours, theirs:
-        theirs.sendall(struct.pack("!4sI", protocol.MAGIC, 100) + b"x")
-        with pytest.raises(TimeoutError):
-            protocol.Channel(ours).receive(timeout=0.3)
-
-
-def test_eof_mid_message_is_end_of_stream() -> None:
-    ours, theirs = socket.socketpair()
-    with ours:
-        theirs.sendall(struct.pack("!4sI", protocol.MAGIC, 100))
-        theirs.close()
-        with pytest.raises(EOFError):
-            protocol.Channel(ours).receive(timeout=2)
+        wire.decode_frame(struct.pack("!I", len(body)) + body)
 
 
 def test_strings_that_are_not_utf8_json_are_refused() -> None:
     body = b"\xff\xfe{}"
     with pytest.raises(ProtocolError, match="UTF-8"):
-        protocol.decode_frame(struct.pack("!I", len(body)) + body)
+        wire.decode_frame(struct.pack("!I", len(body)) + body)
 
 
 def test_nothing_received_changes_the_process_environment() -> None:
     before = dict(os.environ)
-    protocol.decode_frame(frame_with({"value": {"$dict": [["PATH", "/evil"]]}}))
+    wire.decode_frame(frame_with({"value": {"$dict": [["PATH", "/evil"]]}}))
     assert dict(os.environ) == before
 
 
@@ -235,7 +201,7 @@ def test_hostile_values_are_protocol_errors(
     document: dict, blobs: tuple[bytes, ...], why: str
 ) -> None:
     with pytest.raises(ProtocolError, match=why):
-        protocol.decode_frame(frame_with(document, *blobs))
+        wire.decode_frame(frame_with(document, *blobs))
 
 
 @pytest.mark.parametrize(
@@ -258,25 +224,25 @@ def test_hostile_values_are_protocol_errors(
 )
 def test_malformed_documents_are_protocol_errors(body: bytes) -> None:
     with pytest.raises(ProtocolError):
-        protocol.decode_frame(raw_frame(body))
+        wire.decode_frame(raw_frame(body))
 
 
 def test_an_array_over_the_element_cap_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(protocol, "MAX_ARRAY_ELEMENTS", 1000)
+    monkeypatch.setattr(wire, "MAX_ARRAY_ELEMENTS", 1000)
     assert roundtrip({"v": np.zeros(1000, np.int8)})["v"].shape == (1000,)
-    frame = protocol.encode_frame({"v": np.zeros(1001, np.int8)})
+    frame = wire.encode_frame({"v": np.zeros(1001, np.int8)})
     with pytest.raises(ProtocolError, match="elements"):
-        protocol.decode_frame(frame[8:])
+        wire.decode_frame(frame[8:])
 
 
 def test_an_oversized_json_document_is_refused_on_both_sides(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(protocol, "MAX_JSON_BYTES", 1000)
+    monkeypatch.setattr(wire, "MAX_JSON_BYTES", 1000)
     with pytest.raises(ProtocolError, match="JSON"):
-        protocol.encode_frame({"v": "x" * 1000})
+        wire.encode_frame({"v": "x" * 1000})
     with pytest.raises(ProtocolError, match="JSON"):
-        protocol.decode_frame(raw_frame(json.dumps({"v": "x" * 1000, "$blobs": []}).encode()))
+        wire.decode_frame(raw_frame(json.dumps({"v": "x" * 1000, "$blobs": []}).encode()))
 
 
 def test_arrays_come_back_writable_and_equal_in_either_order() -> None:
@@ -289,14 +255,14 @@ def test_arrays_come_back_writable_and_equal_in_either_order() -> None:
 
 def test_lone_surrogates_never_reach_the_grader() -> None:
     body = b'{"v": ["\\ud800", {"$dict": [["\\udfff", "ok \\ud83d\\ude00"]]}], "$blobs": []}'
-    decoded = protocol.decode_frame(raw_frame(body))["v"]
+    decoded = wire.decode_frame(raw_frame(body))["v"]
     assert decoded == ["\ufffd", {"\ufffd": "ok \U0001f600"}]
 
 
 def test_handle_names_are_capped_and_cleaned() -> None:
     value = {"$handle": 3, "type": "Evil\x1b[2J\ud800" + "x" * 1000, "repr": "\x00r" * 5000}
-    handle = protocol.decode_frame(frame_with({"v": value}))["v"]
-    assert isinstance(handle, protocol.Handle)
+    handle = wire.decode_frame(frame_with({"v": value}))["v"]
+    assert isinstance(handle, wire.Handle)
     assert len(handle.type) <= 200 and "\x1b" not in handle.type and "\ud800" not in handle.type
     assert len(handle.repr) <= 2000 and "\x00" not in handle.repr
 
@@ -322,7 +288,7 @@ def test_any_json_document_is_decoded_or_refused_as_a_protocol_error(
 ) -> None:
     frame = frame_with(document, blob, np.lib.format.magic(1, 0) + blob)
     try:
-        decoded = protocol.decode_frame(frame)
+        decoded = wire.decode_frame(frame)
     except ProtocolError:
         return
     assert isinstance(decoded, dict)
@@ -331,7 +297,7 @@ def test_any_json_document_is_decoded_or_refused_as_a_protocol_error(
 @given(payload=st.binary(max_size=200))
 def test_any_bytes_are_decoded_or_refused_as_a_protocol_error(payload: bytes) -> None:
     try:
-        decoded = protocol.decode_frame(payload)
+        decoded = wire.decode_frame(payload)
     except ProtocolError:
         return
     assert isinstance(decoded, dict)
@@ -349,5 +315,5 @@ def test_hostile_frames_are_refused_quickly() -> None:
     started = time.perf_counter()
     for frame in frames:
         with pytest.raises(ProtocolError):
-            protocol.decode_frame(frame)
+            wire.decode_frame(frame)
     assert time.perf_counter() - started < 1.0

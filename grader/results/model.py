@@ -29,11 +29,11 @@ class CellRun:
     evalue: str = ""
     traceback: str = ""
     seconds: float = 0.0
-    #: The chunk's code as it ran, kept (capped, see :mod:`grader.shown`) so that pages
+    #: The chunk's code as it ran, kept (capped, see :mod:`grader.results.shown`) so that pages
     #: are rendered from the store, never from a file that may have changed since.
     source: str = ""
     #: The images the chunk displayed (figures, ``display(Image(...))``), in order, each
-    #: a MIME type and its base64 (checked, see :func:`grader.sandbox.protocol.cell_images`).
+    #: a MIME type and its base64 (checked, see :func:`grader.sandbox.wire.cell_images`).
     images: tuple[tuple[str, str], ...] = ()
 
     def error_at(self) -> tuple[int, int] | None:

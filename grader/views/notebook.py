@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from grader.feedback import Language, Message
-from grader.results import ExerciseResult
+from grader.results.model import ExerciseResult
 
 _SYMBOL = {
     "passed": ("✓", "#1a7f37"),

@@ -1,7 +1,7 @@
 """``grader.check("one_hot")``: one exercise's public checks on a running kernel's names.
 
 For the student in Jupyter or Colab, on their own machine: the checks run in the kernel's
-own process, on its names as they are now (:class:`~grader.kernel.KernelSession`), with no
+own process, on its names as they are now (:class:`~grader.grading.kernel.KernelSession`), with no
 runner and no sandbox, and the result is shown as a table under the cell. Only public
 checks run, from the course folder the notebook sits in (the released material's
 ``exercises/``, as ``grader check`` finds it), never anything of ``solutions/``.
@@ -23,14 +23,14 @@ from typing import Any, cast
 import pytest
 
 from grader import messages
-from grader.bank import Bank, Exercise, find_bank_root, load_bank
+from grader.course.bank import Bank, Exercise, find_bank_root, load_bank
 from grader.errors import BankError, CheckNotRun
 from grader.feedback import Language
-from grader.kernel import KernelSession
-from grader.notebook_view import CheckTable, message_html
-from grader.plugin import CheckPlugin, register_hypothesis_profile, run_checks
-from grader.remote import StudentNamespace
-from grader.results import CheckOutcome, ExerciseResult, Visibility
+from grader.grading.kernel import KernelSession
+from grader.grading.plugin import CheckPlugin, register_hypothesis_profile, run_checks
+from grader.grading.proxies import StudentNamespace
+from grader.results.model import CheckOutcome, ExerciseResult, Visibility
+from grader.views.notebook import CheckTable, message_html
 
 #: Where a student who cannot pass ``lang=`` every time says which language they read.
 LANGUAGE_VARIABLE = "GRADER_LANG"

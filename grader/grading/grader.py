@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
-from grader import messages, shown
-from grader.bank import Bank, Exercise
+from grader import messages
+from grader.course.bank import Bank, Exercise
+from grader.course.submission import Submission, load_submission
 from grader.errors import (
     BankError,
     GraderError,
@@ -29,11 +30,12 @@ from grader.errors import (
     UnconfinedError,
     ZygoteError,
 )
-from grader.plugin import CheckPlugin, register_hypothesis_profile, run_checks
+from grader.grading.plugin import CheckPlugin, register_hypothesis_profile, run_checks
+from grader.grading.proxies import StudentNamespace
+from grader.grading.reference import ReferenceSolutions
 from grader.quiet import import_tensorflow
-from grader.reference import ReferenceSolutions
-from grader.remote import RunnerSession, SectionBudget, StudentNamespace
-from grader.results import (
+from grader.results import shown
+from grader.results.model import (
     CellRun,
     CheckOutcome,
     ExerciseResult,
@@ -42,8 +44,8 @@ from grader.results import (
     best_answers,
 )
 from grader.sandbox.confinement import Confinement, Limits
+from grader.sandbox.session import RunnerSession, SectionBudget
 from grader.sandbox.zygote import Zygote
-from grader.submission import Submission, load_submission
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ class Grader:
         self, paths: list[Path], student: str | None = None
     ) -> list[SubmissionResult]:
         """Grade one student's files; each result keeps the exercises that file answers best
-        (see :func:`grader.results.best_answers`)."""
+        (see :func:`grader.results.model.best_answers`)."""
         return best_answers([self.grade_file(path, student) for path in paths])
 
     def grade(self, submission: Submission) -> SubmissionResult:

@@ -1,7 +1,7 @@
-"""The grader's side of a runner: a session that talks to it, and the ``student`` handle.
+"""The grader's side of a runner: one session from fork to exit, with its time budgets.
 
 Runs on the **grader** side of the boundary. Every answer is decoded as data by
-:mod:`grader.sandbox.protocol`; every time limit is enforced here, whatever the runner
+:mod:`grader.sandbox.wire`; every time limit is enforced here, whatever the runner
 says. A runner that overruns, closes its socket, or sends anything malformed is
 killed, and every later request fails fast with :class:`~grader.errors.RunnerGone`.
 """
@@ -15,11 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
-
 from grader.errors import (
     BudgetSpent,
-    MissingName,
     ProtocolError,
     RunnerCrashed,
     RunnerGone,
@@ -28,10 +25,11 @@ from grader.errors import (
     RunnerTimedOut,
     StudentError,
 )
-from grader.results import CellRun, CellStatus, Overrun
-from grader.sandbox import protocol
+from grader.results.model import CellRun, CellStatus, Overrun
+from grader.sandbox import channel, wire
 from grader.sandbox.cgroup import ProcessTreeMeter, RunnerCgroup
 from grader.sandbox.confinement import Confinement
+from grader.sandbox.requests import Op
 from grader.sandbox.zygote import RunnerProcess, Zygote, describe_status
 from grader.text import TextBudget, display_text
 
@@ -103,7 +101,7 @@ class RunnerSession:
         self._meter: RunnerCgroup | ProcessTreeMeter = self._cgroup or ProcessTreeMeter(
             self._process.pid
         )
-        self._channel = protocol.Channel(self._process.sock)
+        self._channel = channel.Channel(self._process.sock)
         self._section: str | None = None
         self._used: dict[str | None, _Usage] = {}
         self._total = _Usage()
@@ -142,7 +140,7 @@ class RunnerSession:
         """End the runner and give its exit status in words."""
         if self.gone is None:
             with contextlib.suppress(OSError):
-                self._channel.send(protocol.encode_frame({"op": "exit"}))
+                self._channel.send(wire.encode_frame({"op": Op.EXIT}))
         self.exit_status = self._zygote.wait(self._process, timeout=2.0)
         if self._cgroup is not None:
             self._cgroup.remove()
@@ -266,7 +264,7 @@ class RunnerSession:
 
     def _run_cell(self, cell: int, exercise: str | None, source: str, first_line: int) -> CellRun:
         started = time.perf_counter()
-        request = {"op": "run", "source": source, "cell": cell, "first_line": first_line}
+        request = {"op": Op.RUN, "source": source, "cell": cell, "first_line": first_line}
         try:
             value = self._exchange(request)
         except BudgetSpent as refused:
@@ -312,12 +310,13 @@ class RunnerSession:
             evalue=_text(error.get("evalue")),
             traceback=_text(error.get("traceback")),
             seconds=time.perf_counter() - started,
-            images=protocol.cell_images(value.get("images")),
+            images=wire.cell_images(value.get("images")),
         )
 
-    def request(self, op: str, **fields: Any) -> Any:
-        """Ask the runner for something; give the answer as grader-side values."""
-        return self._to_local(self._exchange({"op": op, **fields}))
+    def request(self, op: Op, **fields: Any) -> Any:
+        """Ask the runner for something; give its answer as the wire decoded it (handles
+        and tensor values as such: :mod:`grader.grading.proxies` makes them objects)."""
+        return self._exchange({"op": op, **fields})
 
     def _exchange(self, message: dict[str, Any] | None, *, startup: bool = False) -> Any:
         if self.gone is not None:
@@ -341,7 +340,7 @@ class RunnerSession:
         try:
             if message is not None:
                 budget = {"cpu": allowance.cpu, "wall": allowance.wall}
-                self._channel.send(protocol.encode_frame({**message, "budget": budget}))
+                self._channel.send(wire.encode_frame({**message, "budget": budget}))
             over = self._await_reply(cpu_before, wall_before, allowance)
             if over is not None:
                 raise self._kill(
@@ -402,30 +401,12 @@ class RunnerSession:
             if time.monotonic() - wall_before > allowance.wall + _WALL_GRACE:
                 return allowance.wall_limit
 
-    def _to_local(self, value: Any) -> Any:
-        if isinstance(value, protocol.Handle):
-            return RemoteObject(self, value)
-        if isinstance(value, protocol.TensorValue):
-            return _as_tensor(value.array)
-        if isinstance(value, list):
-            return [self._to_local(item) for item in value]
-        if isinstance(value, tuple):
-            return tuple(self._to_local(item) for item in value)
-        if isinstance(value, dict):
-            return {key: self._to_local(item) for key, item in value.items()}
-        return value
-
 
 #: Most characters kept of one field of the runner's answers, before finer caps apply.
 _MAX_TEXT = 1024 * 1024
 _MAX_ENAME = 200
 _MAX_EVALUE = 4000
 _MAX_TRACEBACK = 32 * 1024
-#: Most elements of a tensor rebuilt in the grader; strings cost TensorFlow far more
-#: per element than their bytes (an object each), so they have a lower cap.
-MAX_TENSOR_ELEMENTS = 16 * 1024 * 1024
-MAX_STRING_TENSOR_ELEMENTS = 1024 * 1024
-_TENSOR_KINDS = frozenset("biufcSU")
 
 
 def _text(value: Any, limit: int = _MAX_TEXT) -> str:
@@ -438,121 +419,3 @@ def _protections(ready: Any) -> list[str]:
     if not isinstance(missing, list):
         return []
     return [display_text(item, 500) for item in missing[:20] if isinstance(item, str)]
-
-
-def _as_tensor(array: Any) -> Any:
-    """Give a runner's tensor value as a grader-side tensor, once it is known to be data of a
-    size TensorFlow can hold; raise ProtocolError otherwise."""
-    if not isinstance(array, np.ndarray) or array.dtype.kind not in _TENSOR_KINDS:
-        kind = getattr(getattr(array, "dtype", None), "kind", type(array).__name__)
-        raise ProtocolError(f"the runner's tensor value is not a plain array ({kind})")
-    if array.dtype.itemsize == 0:
-        # A zero-width string dtype claims any number of elements in no bytes at all.
-        raise ProtocolError(f"the runner's tensor value has zero-width items ({array.dtype})")
-    cap = MAX_STRING_TENSOR_ELEMENTS if array.dtype.kind in "SU" else MAX_TENSOR_ELEMENTS
-    if array.size > cap:
-        raise ProtocolError(
-            f"the runner's tensor value has {array.size} elements, over the {cap}-element limit"
-        )
-    import tensorflow as tf
-
-    return tf.constant(array)
-
-
-def _wire(value: Any) -> Any:
-    """Prepare a grader-side argument for the wire: remote objects go back as references."""
-    if isinstance(value, RemoteObject):
-        return protocol.Ref(value._handle.id)
-    if isinstance(value, list):
-        return [_wire(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(_wire(item) for item in value)
-    if isinstance(value, dict):
-        return {key: _wire(item) for key, item in value.items()}
-    return value
-
-
-class RemoteObject:
-    """An object that lives in the runner: attribute access, calls and indexing go there."""
-
-    __slots__ = ("_handle", "_session")
-
-    def __init__(self, session: RunnerSession, handle: protocol.Handle) -> None:
-        self._session = session
-        self._handle = handle
-
-    @property
-    def remote_type(self) -> str:
-        """The object's type in the runner, as ``module.QualName``."""
-        return self._handle.type
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(name)
-        return self._session.request("getattr", target=protocol.Ref(self._handle.id), name=name)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._session.request(
-            "call",
-            target=protocol.Ref(self._handle.id),
-            args=_wire(list(args)),
-            kwargs=_wire(kwargs),
-        )
-
-    def __getitem__(self, key: Any) -> Any:
-        return self._session.request(
-            "getitem", target=protocol.Ref(self._handle.id), key=_wire(key)
-        )
-
-    def __len__(self) -> int:
-        length = self._session.request("len", target=protocol.Ref(self._handle.id))
-        if not isinstance(length, int):
-            raise TypeError("the runner's len() was not an integer")
-        return length
-
-    def __iter__(self) -> Any:
-        items = self._session.request("iter", target=protocol.Ref(self._handle.id))
-        return iter(items if isinstance(items, list) else [])
-
-    def __repr__(self) -> str:
-        return f"<student {self._handle.type}: {self._handle.repr}>"
-
-
-def model_data(value: RemoteObject) -> Any:
-    """What the runner sends for a model handle: configuration and weights, believed by no one.
-
-    :mod:`grader.trusted` validates the answer and rebuilds the model on the grader's side.
-    """
-    return value._session.request("model", target=protocol.Ref(value._handle.id))
-
-
-class StudentNamespace:
-    """The ``student`` fixture: the submission's names, as they stood when its section ended.
-
-    ``student.one_hot(labels, 10)`` runs in the runner and gives back data;
-    ``student.model`` gives a :class:`RemoteObject`. A name the submission does not
-    define raises :class:`MissingName` (an AttributeError, so ``hasattr`` works).
-    """
-
-    def __init__(self, session: RunnerSession, exercise: str, trouble: str | None = None) -> None:
-        object.__setattr__(self, "_session", session)
-        object.__setattr__(self, "_exercise", exercise)
-        object.__setattr__(self, "_trouble", trouble)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(name)
-        session: RunnerSession = object.__getattribute__(self, "_session")
-        try:
-            return session.request("get", name=name)
-        except StudentError as error:
-            if error.ename == "NameError":
-                raise MissingName(
-                    name,
-                    object.__getattribute__(self, "_exercise"),
-                    object.__getattribute__(self, "_trouble"),
-                ) from None
-            raise
-
-    def __repr__(self) -> str:
-        return f"<student answers to {object.__getattribute__(self, '_exercise')!r}>"

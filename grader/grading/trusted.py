@@ -28,7 +28,7 @@ import numpy as np
 
 from grader.errors import RefusedModel, StudentError
 from grader.feedback import fail
-from grader.remote import RemoteObject, model_data
+from grader.grading.proxies import RemoteObject, model_data
 
 #: Past these the grader refuses to build a model at all: its memory is everyone's.
 MAX_PARAMETERS = 5_000_000

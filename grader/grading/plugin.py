@@ -3,7 +3,7 @@
 Checks are ordinary pytest test functions in ``exercises/<id>/test_*.py``
 (public) and ``solutions/<id>/test_*.py`` (hidden). This plugin gives them their
 fixtures, orders them by where the submission answers each exercise, and turns
-each test's result into a :class:`~grader.results.CheckOutcome`.
+each test's result into a :class:`~grader.results.model.CheckOutcome`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from grader.errors import (
     StudentError,
 )
 from grader.feedback import Message, explain_error
-from grader.results import CheckOutcome, Outcome, Visibility
+from grader.results.model import CheckOutcome, Outcome, Visibility
 
 HYPOTHESIS_PROFILE = "grader"
 

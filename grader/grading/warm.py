@@ -11,4 +11,4 @@ from grader.quiet import import_tensorflow
 
 import_tensorflow()
 
-import grader.grading  # noqa: E402, F401
+import grader.grading.grader  # noqa: E402, F401

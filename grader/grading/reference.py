@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from grader.errors import BankError, ProtocolError
-from grader.sandbox import protocol
+from grader.sandbox import wire
 
 
 class ReferenceSolution:
@@ -57,7 +57,7 @@ class _Memoised:
 
 def _data_key(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
     try:
-        frame = protocol.encode_frame({"args": list(args), "kwargs": kwargs})
+        frame = wire.encode_frame({"args": list(args), "kwargs": kwargs})
     except ProtocolError:
         return None
     return hashlib.sha256(frame).hexdigest()

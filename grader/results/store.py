@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import StoreError
-from grader.results import SubmissionResult
+from grader.results.model import SubmissionResult
 from grader.text import escaped_surrogates, safe_text
 
 _SCHEMA = """

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import diagnoses
-from grader.bank import Bank, Exercise, load_bank
-from grader.grading import Grader, GradingOptions
-from grader.results import CheckOutcome, ExerciseResult
+from grader.course.bank import Bank, Exercise, load_bank
+from grader.grading.grader import Grader, GradingOptions
+from grader.results.model import CheckOutcome, ExerciseResult
 
 MISTAKE_LINE = re.compile(r"^#\s*MISTAKE:\s*(?P<diagnosis>\S+)\s*$", re.MULTILINE)
 HARDCODED = "hardcoded"

@@ -9,7 +9,8 @@ import pytest
 import tensorflow as tf
 
 from grader.errors import MissingName, RunnerCrashed, RunnerGone, RunnerTimedOut, StudentError
-from grader.remote import RemoteObject, RunnerSession, StudentNamespace
+from grader.grading.proxies import RemoteObject, StudentNamespace
+from grader.sandbox.session import RunnerSession
 
 pytestmark = pytest.mark.slow
 

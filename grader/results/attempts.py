@@ -12,8 +12,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 
-from grader.bank import Bank
-from grader.results import SubmissionResult
+from grader.course.bank import Bank
+from grader.results.model import SubmissionResult
 
 
 def normalised(source: str) -> str:

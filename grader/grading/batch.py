@@ -3,7 +3,7 @@
 Each submission's result is committed to the results store the moment it is
 graded, so a killed batch loses nothing and a rerun grades only what is new or
 changed. With ``jobs > 1`` submissions are graded by worker processes forked from
-one fork server that has imported TensorFlow (:mod:`grader.warm`), all forking
+one fork server that has imported TensorFlow (:mod:`grader.grading.warm`), all forking
 their runners from one shared zygote that starts beside it; with ``cluster`` they
 are graded by the workers of a Dask distributed cluster, each worker process with
 its own grader and zygote. Either way results come back to this process, the
@@ -28,15 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from grader import messages
-from grader.bank import Bank, load_bank
+from grader.course.bank import Bank, load_bank
+from grader.course.submission import MAX_FILE_BYTES
+from grader.course.untrusted_files import read_regular, why_refused
 from grader.errors import GraderError, RefusedFile, SubmissionError
 from grader.feedback import Language, Message
-from grader.grading import Grader, GradingOptions
-from grader.results import SubmissionResult
+from grader.grading.grader import Grader, GradingOptions
+from grader.results.model import SubmissionResult
+from grader.results.store import ResultsStore
 from grader.sandbox.zygote import SharedZygote, Zygote
-from grader.store import ResultsStore
-from grader.submission import MAX_FILE_BYTES
-from grader.untrusted_files import read_regular, why_refused
 from grader.views.exports import Problems, write_exports
 from grader.views.html import write_reports
 
@@ -384,12 +384,12 @@ def _grade_all(
 
 def _worker_context() -> multiprocessing.context.BaseContext:
     """Workers forked from one fork server that has imported TensorFlow and the grader
-    (:mod:`grader.warm`), so the import is paid once, not once per worker; spawned
+    (:mod:`grader.grading.warm`), so the import is paid once, not once per worker; spawned
     afresh where the platform has no fork server."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["grader.warm"])
+    context.set_forkserver_preload(["grader.grading.warm"])
     return context
 
 
@@ -451,7 +451,7 @@ def _grade_on_cluster(
 
 
 def _read(entry: Entry) -> bytes | None:
-    """The entry's file, read as :mod:`grader.untrusted_files` allows; None for a refused
+    """The entry's file, read as :mod:`grader.course.untrusted_files` allows; None for a refused
     entry or a file that cannot be read."""
     if entry.refusal is not None:
         return None
