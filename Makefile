@@ -58,7 +58,7 @@ test-fast: $(VENV)/.installed
 # Everything but the Chromium tests, for a machine where system packages cannot be
 # installed (actionlint then runs without shellcheck). CI runs `make test`.
 test-nobrowser: $(VENV)/.installed
-	$(PYTEST) --ignore=tests/test_report_browser.py
+	$(PYTEST) --ignore=tests/views/test_html_browser.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -12,8 +12,9 @@ import pytest
 
 from grader.cli import _parser, _subcommands, main
 from grader.course.bank import Bank, load_bank
+from grader.grading import batch
 from grader.grading import grader as grading
-from grader.grading.grader import GradingOptions, batch
+from grader.grading.grader import GradingOptions
 from grader.sandbox.confinement import Limits
 
 from .conftest import ROOT, NotebookWriter, solution_source, starter_source

@@ -49,7 +49,7 @@ from grader.views.github import (
 )
 
 from .conftest import ROOT, solution_source
-from .test_junit import submission
+from .views.test_junit import submission
 
 SCHEMAS = Path(__file__).parent / "schemas"
 CLASSROOM = json.loads((SCHEMAS / "classroom_result.schema.json").read_text())

@@ -22,7 +22,7 @@ from grader.platforms.gradescope import write_bundle
 from grader.views.gradescope import failure_document, results_document
 
 from .conftest import ROOT, solution_source, starter_source
-from .test_junit import submission
+from .views.test_junit import submission
 
 SCHEMA = json.loads(
     (Path(__file__).parent / "schemas" / "gradescope_results.schema.json").read_text()
@@ -180,7 +180,7 @@ def test_run_autograder_always_leaves_a_results_file(
 ) -> None:
     from grader.grading import grader as grading
 
-    from .test_store import hostile_result
+    from .results.test_store import hostile_result
 
     _FakeGrader.answer = [hostile_result()] if trouble == "surrogate" else RuntimeError("bug")
     monkeypatch.setattr(grading, "Grader", _FakeGrader)
@@ -201,7 +201,7 @@ def test_run_autograder_always_leaves_a_results_file(
 
 
 def test_results_hold_only_valid_unicode() -> None:
-    from .test_store import hostile_result
+    from .results.test_store import hostile_result
 
     document = results_document([hostile_result()], lang="en")
     json.dumps(document, ensure_ascii=False).encode("utf-8")

@@ -28,7 +28,7 @@ from grader.views.html import write_reports
 from grader.views.terminal import print_check_result
 
 from .conftest import ROOT, TEST_LIMITS, NotebookWriter
-from .test_store import result
+from .results.test_store import result
 
 #: A 1x1 PNG, and the first bytes of a JPEG (what a page checks of one).
 PNG = (

@@ -28,7 +28,7 @@ from grader.views.prairielearn import (
 )
 
 from .conftest import ROOT, solution_source
-from .test_junit import submission
+from .views.test_junit import submission
 
 SCHEMAS = Path(__file__).parent / "schemas"
 RESULTS = json.loads((SCHEMAS / "prairielearn_results.schema.json").read_text())

@@ -138,7 +138,7 @@ def test_a_student_whose_result_cannot_be_stored_fails_alone(
     from grader.grading import batch
     from grader.results.store import ResultsStore
 
-    from .test_store import hostile_result, result
+    from .results.test_store import hostile_result, result
 
     class_dir = tmp_path / "class"
     class_dir.mkdir()

@@ -14,7 +14,7 @@ from grader.grading.batch import discover, run_batch
 from grader.grading.grader import GradingOptions
 from grader.results.store import ResultsStore
 
-from .conftest import COURSE_LIMITS, ROOT, cpu_hogs
+from ..conftest import COURSE_LIMITS, ROOT, cpu_hogs
 
 SAMPLES = ROOT / "samples" / "class"
 

@@ -8,7 +8,8 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from grader.course.submission import load_submission
-from grader.results.model import CellRun, MarkdownCell, shown
+from grader.results import shown
+from grader.results.model import CellRun, MarkdownCell
 from grader.text import TRUNCATED
 
 PNG = (

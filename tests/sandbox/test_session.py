@@ -22,7 +22,7 @@ from grader.sandbox.cgroup import RunnerCgroup
 from grader.sandbox.confinement import Limits
 from grader.views.html import run_problems
 
-from .conftest import COURSE_LIMITS, NotebookWriter, cpu_hogs, solution_source
+from ..conftest import COURSE_LIMITS, NotebookWriter, cpu_hogs, solution_source
 
 pytestmark = pytest.mark.slow
 

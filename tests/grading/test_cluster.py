@@ -15,7 +15,7 @@ from grader.errors import GraderError
 from grader.grading.batch import run_batch
 from grader.grading.grader import GradingOptions
 
-from .conftest import COURSE_LIMITS, ROOT
+from ..conftest import COURSE_LIMITS, ROOT
 
 pytestmark = pytest.mark.slow
 

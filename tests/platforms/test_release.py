@@ -18,7 +18,7 @@ from grader.errors import GraderError
 from grader.grading.grader import Grader, GradingOptions
 from grader.platforms.release import release, workflow_yaml
 
-from .conftest import COURSE_LIMITS, ROOT
+from ..conftest import COURSE_LIMITS, ROOT
 
 #: The cells every released notebook opens with: how to install the grader, and Colab's.
 SETUP_CELLS = 2

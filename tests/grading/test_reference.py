@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from grader.errors import BankError
 from grader.grading.reference import ReferenceSolution, ReferenceSolutions
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 #: A reference that writes a line to ``log`` when it is imported and when a function runs.
 SOLUTION = """

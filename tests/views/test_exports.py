@@ -24,10 +24,10 @@ from grader.views.exports import (
     write_exports,
 )
 
+from ..results.test_store import result
 from .test_junit import submission
-from .test_store import result
 
-SCHEMAS = Path(__file__).parent / "schemas"
+SCHEMAS = Path(__file__).parents[1] / "schemas"
 
 
 def test_grades_have_a_column_per_exercise_then_total_and_max(bank: Bank) -> None:
@@ -163,7 +163,7 @@ def test_roster_text_is_neutralised_but_scores_stay_numbers(tmp_path: Path) -> N
 
 
 def test_exports_take_any_string(bank: Bank, tmp_path: Path) -> None:
-    from .test_store import hostile_result
+    from ..results.test_store import hostile_result
 
     results = [hostile_result(), result("kim", 2.0)]
     (tmp_path / "out").mkdir()

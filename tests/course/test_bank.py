@@ -10,7 +10,7 @@ import pytest
 from grader.course.bank import Bank, find_bank_root, load_bank
 from grader.errors import BankError
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 def test_the_bank_lists_the_course_in_order(bank: Bank) -> None:

@@ -22,7 +22,7 @@ from grader.course.bank import Bank, load_bank
 from grader.grading.grader import Grader
 from grader.platforms.release import release
 
-from .conftest import ROOT, NotebookWriter, solution_source
+from ..conftest import ROOT, NotebookWriter, solution_source
 
 EXERCISE = "one_hot"
 MISTAKE = ROOT / "solutions" / EXERCISE / "mistakes" / "twice.py"

@@ -24,7 +24,7 @@ from grader.course.submission import (
 )
 from grader.errors import SubmissionError
 
-from .conftest import NotebookWriter
+from ..conftest import NotebookWriter
 
 
 def test_markers_split_a_module_into_sections(tmp_path: Path) -> None:
@@ -281,7 +281,7 @@ def test_a_file_past_the_section_cap_is_not_run_and_its_page_says_why(
     from grader.grading.grader import Grader, GradingOptions
     from grader.views.html import write_reports
 
-    from .conftest import ROOT, TEST_LIMITS
+    from ..conftest import ROOT, TEST_LIMITS
 
     bank = load_bank(ROOT)
     path = tmp_path / "kim.py"

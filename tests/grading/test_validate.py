@@ -11,7 +11,7 @@ from grader.course.bank import Bank, load_bank
 from grader.grading.grader import Grader, GradingOptions
 from grader.grading.validate import validate, validate_in_parallel
 
-from .conftest import COURSE_LIMITS, ROOT, TEST_LIMITS
+from ..conftest import COURSE_LIMITS, ROOT, TEST_LIMITS
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ from grader.course.bank import Bank
 from grader.grading.batch import run_batch
 from grader.grading.grader import GradingOptions
 
-from .conftest import ROOT, TEST_LIMITS, solution_source
+from ..conftest import ROOT, TEST_LIMITS, solution_source
 
 pytestmark = pytest.mark.slow
 

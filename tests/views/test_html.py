@@ -13,13 +13,12 @@ from grader import diagnoses, messages
 from grader.course.bank import Bank
 from grader.feedback import Language, Message
 from grader.grading.grader import Grader
+from grader.results import attempts, shown
 from grader.results.model import (
     CellRun,
     CheckOutcome,
     ExerciseResult,
     SubmissionResult,
-    attempts,
-    shown,
 )
 from grader.views.html import _Renderer, histogram_svg, row_flags, safe_link, write_reports
 from grader.views.statistics import (
@@ -31,8 +30,8 @@ from grader.views.statistics import (
     lookalike_names,
 )
 
-from .conftest import NotebookWriter
-from .test_store import result
+from ..conftest import NotebookWriter
+from ..results.test_store import result
 
 
 def test_pages_are_self_contained_and_bilingual(bank: Bank, tmp_path: Path) -> None:
@@ -205,7 +204,7 @@ def test_a_page_that_cannot_be_rendered_fails_alone(
 
 
 def test_pages_take_any_string(bank: Bank, tmp_path: Path) -> None:
-    from .test_store import hostile_result
+    from ..results.test_store import hostile_result
 
     assert write_reports([hostile_result(), result("kim", 1.0)], bank, tmp_path) == {}
     assert len(list((tmp_path / "students").glob("*.html"))) == 2
@@ -290,7 +289,7 @@ def test_a_graded_notebook_is_shown_from_the_store_once_its_file_is_gone(
 ) -> None:
     from grader.results.store import ResultsStore
 
-    from .conftest import solution_source
+    from ..conftest import solution_source
 
     path = write_notebook(
         "kim.ipynb",

@@ -8,7 +8,7 @@ from grader.course.bank import Bank
 from grader.grading.grader import Grader, GradingOptions
 from grader.results.model import SubmissionResult
 
-from .conftest import TEST_LIMITS, NotebookWriter, solution_source, starter_source
+from ..conftest import TEST_LIMITS, NotebookWriter, solution_source, starter_source
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ import pytest
 
 import grader
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BANK_FILES = sorted([*ROOT.glob("exercises/**/*.py"), *ROOT.glob("solutions/**/*.py")])
 #: What `import grader` must leave unimported: TensorFlow, pytest, the runner's session.
 HEAVY = (

@@ -27,12 +27,13 @@ from grader.course.bank import Bank
 from grader.course.submission import files_in, load_submission, select_submissions
 from grader.course.untrusted_files import read_regular, refused_below
 from grader.errors import RefusedFile, SubmissionError
+from grader.grading import in_notebook
 from grader.grading.batch import Entry, _read, discover, run_batch
-from grader.grading.grader import GradingOptions, in_notebook
+from grader.grading.grader import GradingOptions
 from grader.grading.plugin import run_checks
 from grader.results.store import ResultsStore
 
-from .conftest import ROOT, TEST_LIMITS, solution_source
+from ..conftest import ROOT, TEST_LIMITS, solution_source
 
 SECRET = "untrusted-files-secret-5821"
 #: In the copy of a reference solution that the links point to, and nowhere else.

@@ -13,7 +13,7 @@ from grader.feedback import Message
 from grader.results.model import CheckOutcome, ExerciseResult, Outcome, SubmissionResult
 from grader.views.junit import junit_xml
 
-SCHEMA = xmlschema.XMLSchema(Path(__file__).parent / "schemas" / "junit.xsd")
+SCHEMA = xmlschema.XMLSchema(Path(__file__).parents[1] / "schemas" / "junit.xsd")
 
 
 def check(name: str, outcome: Outcome, points: float, max_points: float = 2.0) -> CheckOutcome:

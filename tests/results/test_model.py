@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from grader.results.model import ExerciseResult, SubmissionResult, best_answers
 
-from .test_junit import check
+from ..views.test_junit import check
 
 
 def file_result(path: str, **exercises: tuple[bool, float]) -> SubmissionResult:

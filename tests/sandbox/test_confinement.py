@@ -16,7 +16,7 @@ from grader.grading.proxies import StudentNamespace
 from grader.sandbox.confinement import Limits, visible_paths
 from grader.sandbox.session import RunnerSession
 
-from .conftest import ROOT, TEST_LIMITS
+from ..conftest import ROOT, TEST_LIMITS
 
 pytestmark = pytest.mark.slow
 

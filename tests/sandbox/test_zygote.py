@@ -19,7 +19,7 @@ from grader.sandbox.confinement import Confinement
 from grader.sandbox.session import RunnerSession
 from grader.sandbox.zygote import WALL_TIMEOUT_STATUS, SharedZygote, Zygote, describe_status
 
-from .conftest import ROOT, TEST_LIMITS
+from ..conftest import ROOT, TEST_LIMITS
 
 CONFINEMENT = Confinement(TEST_LIMITS, (str(ROOT),))
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, solution_source
+from ..conftest import ROOT, solution_source
 
 pytestmark = [
     pytest.mark.slow,
