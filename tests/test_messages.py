@@ -21,7 +21,7 @@ from grader import messages
 from grader.course.bank import load_bank
 from grader.feedback import Message
 from grader.korean import particle
-from grader.messages import answers
+from grader.messages import answers, material, pages
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISE_IDS = load_bank(ROOT, with_solutions=False).ids()
@@ -291,6 +291,55 @@ def test_a_long_error_from_student_code_is_cut_short_but_keeps_its_start(evalue:
         for text in (said.ko, said.en):
             assert len(text) < 600
         assert evalue[:50] in said.ko and evalue[:50] in said.en
+
+
+# --- Labels ---------------------------------------------------------------------------------
+
+#: Every table of fixed words: the views' labels and the student material's texts.
+LABEL_TABLES = {
+    **{f"pages.{view}": table for view, table in pages.TABLES.items()},
+    **{f"material.{where}": table for where, table in material.TABLES.items()},
+}
+LABELS = [
+    pytest.param(label, id=f"{table}.{key}")
+    for table, labels in LABEL_TABLES.items()
+    for key, label in labels.items()
+]
+
+
+def _fields(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+def test_every_table_of_labels_is_tested() -> None:
+    for module in (pages, material):
+        tables = {
+            name
+            for name, value in vars(module).items()
+            if isinstance(value, dict) and name.isupper() and name != "TABLES"
+        }
+        assert {id(vars(module)[name]) for name in tables} == {
+            id(table) for table in module.TABLES.values()
+        }, module.__name__
+
+
+@pytest.mark.parametrize("table", LABEL_TABLES)
+def test_a_view_has_the_same_keys_in_korean_and_in_english(table: str) -> None:
+    words = pages.by_language(LABEL_TABLES[table])
+    assert words["ko"].keys() == words["en"].keys() == LABEL_TABLES[table].keys()
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_a_label_is_written_in_korean_and_in_english(label: Message) -> None:
+    assert isinstance(label, Message)
+    assert label.ko.strip() and label.en.strip()
+    assert _has_hangul(label.ko), label.ko
+    assert not _has_hangul(label.en), label.en
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_a_label_leaves_the_same_fields_to_fill_in_both_languages(label: Message) -> None:
+    assert _fields(label.ko) == _fields(label.en), label
 
 
 # --- Particles ------------------------------------------------------------------------------
