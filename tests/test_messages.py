@@ -22,6 +22,7 @@ from grader.course.bank import load_bank
 from grader.feedback import Message
 from grader.korean import particle
 from grader.messages import answers, material, pages
+from grader.messages.known_errors import KNOWN_ERRORS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISE_IDS = load_bank(ROOT, with_solutions=False).ids()
@@ -304,7 +305,7 @@ LABELS = [
     pytest.param(label, id=f"{table}.{key}")
     for table, labels in LABEL_TABLES.items()
     for key, label in labels.items()
-]
+] + [pytest.param(known.message, id=f"known_errors.{known.diagnosis}") for known in KNOWN_ERRORS]
 
 
 def _fields(text: str) -> set[str]:
