@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 import grader
+from grader import messages
 from grader.course.bank import Bank, find_bank_root, load_bank
 from grader.diagnoses import named_in
 from grader.errors import GraderError
@@ -596,16 +597,8 @@ def _gradescope_grade(args: argparse.Namespace, console: Console) -> int:
         bank = _bank(args)
         chosen, passed_over = _submissions_in(args.submission)
         if not chosen:
-            document = gradescope.failure_document(
-                "\n".join(
-                    [
-                        "제출물이 없습니다: `# EXERCISE: <문제>` 줄이 있는 .ipynb 또는 .py "
-                        "파일을 제출하세요.\nNo submission found: submit a .ipynb or .py file "
-                        "with an `# EXERCISE: <id>` line.",
-                        *passed_over,
-                    ]
-                )
-            )
+            said = messages.no_submission_found()
+            document = gradescope.failure_document("\n".join([said.ko, said.en, *passed_over]))
         else:
             with Grader(bank, _autograder_options(args)) as warm:
                 results = warm.grade_answers(chosen)

@@ -179,5 +179,5 @@ class RefusedModel(Exception):
     """The runner's answer is not a model the grader will rebuild."""
 
     def __init__(self, refusal: Refusal) -> None:
-        super().__init__(refusal.en)
+        super().__init__(refusal.message.en)
         self.refusal = refusal

@@ -21,23 +21,35 @@ from grader import messages
 from grader.course.bank import load_bank
 from grader.feedback import Message
 from grader.korean import particle
+from grader.messages import answers, material, pages
+from grader.messages.known_errors import KNOWN_ERRORS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISE_IDS = load_bank(ROOT, with_solutions=False).ids()
 
 
+#: The modules of sentences: what the grader says itself, what the checks' helpers say of
+#: an answer.
+SENTENCE_MODULES = (messages, answers)
+
+
 def _sentences() -> dict[str, Callable[..., Message]]:
-    """The module's public functions that give a student a sentence (a Message)."""
-    found = {}
-    for name, function in inspect.getmembers(messages, inspect.isfunction):
-        if name.startswith("_") or function.__module__ != messages.__name__:
-            continue
-        if typing.get_type_hints(function).get("return") is Message:
-            found[name] = function
+    """The modules' public functions that give a student a sentence (a Message)."""
+    found: dict[str, Callable[..., Message]] = {}
+    for module in SENTENCE_MODULES:
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or function.__module__ != module.__name__:
+                continue
+            if typing.get_type_hints(function).get("return") is Message:
+                assert name not in found, f"two sentences are called {name}"
+                found[name] = function
     return found
 
 
 SENTENCES = _sentences()
+
+#: The sentences that tell a student their answer is None: there the word is no placeholder.
+SAYS_NONE = {answers.value_is_none, answers.model_is_none}
 
 #: Plausible values for each parameter name the module's functions take, as the
 #: grader passes them (grader/plugin.py, views/html.py, batch.py, untrusted_files.py).
@@ -66,12 +78,33 @@ VALUES: dict[str, list[Any]] = {
     "known": [EXERCISE_IDS],
     "exercises": [["tensor", "onehot"]],
     "notice": [messages.as_notice(Message(ko="파일을 읽을 수 없습니다", en="unreadable file"))],
+    "kind": ["NumPy array (128, 10)"],
+    "shape": [(128, 10)],
+    "got": [(128, 10, 10)],
+    "wanted": ["float32"],
+    "number": ["235146.0"],
+    "where": ["`head`"],
+    "pair": [("mse", "linear")],
+    "what": ["os.system"],
+    "said": [Message(ko="모델이 너무 큽니다", en="the model is too large")],
+    "path": ["work/alice.ipynb"],
+    "mib": [31],
+    "limit_mib": [20],
+    "byte": [1024],
+    "line": [3],
+    "column": [14],
+    "count": [2001],
+    "counted": ["sections", "cells", "code cells"],
 }
 
 
 #: Where one function's parameter takes other values than the same name elsewhere: a
 #: runner's stop is described by the grader in English only (grading.py, SubmissionRun.error).
-VALUES_FOR = {"runner_stopped": {"detail": ["the runner exited during cell 4"]}}
+VALUES_FOR = {
+    "runner_stopped": {"detail": ["the runner exited during cell 4"]},
+    "wrong_dtype": {"got": ["int32"]},
+    "over_cap": {"limit": [2000]},
+}
 
 
 def _takes_none(function: Callable[..., Any], parameter: str) -> bool:
@@ -131,13 +164,13 @@ def test_a_sentence_has_no_placeholder_left_unfilled(
     said = function(**arguments)
     for text in (said.ko, said.en):
         assert "{" not in text and "}" not in text, text
-        assert "None" not in text, text
+        assert "None" not in text or function in SAYS_NONE, text
         assert "['" not in text, text  # no list printed as its repr
 
 
 def _shown(parameter: str, value: Any, arguments: dict[str, Any]) -> tuple[list[str], list[str]]:
     """What of an argument each language must say: (Korean pieces, English pieces)."""
-    if value is None or parameter == "limit":
+    if value is None or parameter in ("limit", "counted"):
         return [], []
     if isinstance(value, Message):
         return [value.ko], [value.en]
@@ -259,6 +292,55 @@ def test_a_long_error_from_student_code_is_cut_short_but_keeps_its_start(evalue:
         for text in (said.ko, said.en):
             assert len(text) < 600
         assert evalue[:50] in said.ko and evalue[:50] in said.en
+
+
+# --- Labels ---------------------------------------------------------------------------------
+
+#: Every table of fixed words: the views' labels and the student material's texts.
+LABEL_TABLES = {
+    **{f"pages.{view}": table for view, table in pages.TABLES.items()},
+    **{f"material.{where}": table for where, table in material.TABLES.items()},
+}
+LABELS = [
+    pytest.param(label, id=f"{table}.{key}")
+    for table, labels in LABEL_TABLES.items()
+    for key, label in labels.items()
+] + [pytest.param(known.message, id=f"known_errors.{known.diagnosis}") for known in KNOWN_ERRORS]
+
+
+def _fields(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+def test_every_table_of_labels_is_tested() -> None:
+    for module in (pages, material):
+        tables = {
+            name
+            for name, value in vars(module).items()
+            if isinstance(value, dict) and name.isupper() and name != "TABLES"
+        }
+        assert {id(vars(module)[name]) for name in tables} == {
+            id(table) for table in module.TABLES.values()
+        }, module.__name__
+
+
+@pytest.mark.parametrize("table", LABEL_TABLES)
+def test_a_view_has_the_same_keys_in_korean_and_in_english(table: str) -> None:
+    words = pages.by_language(LABEL_TABLES[table])
+    assert words["ko"].keys() == words["en"].keys() == LABEL_TABLES[table].keys()
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_a_label_is_written_in_korean_and_in_english(label: Message) -> None:
+    assert isinstance(label, Message)
+    assert label.ko.strip() and label.en.strip()
+    assert _has_hangul(label.ko), label.ko
+    assert not _has_hangul(label.en), label.en
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_a_label_leaves_the_same_fields_to_fill_in_both_languages(label: Message) -> None:
+    assert _fields(label.ko) == _fields(label.en), label
 
 
 # --- Particles ------------------------------------------------------------------------------

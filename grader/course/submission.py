@@ -25,8 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from grader import messages
 from grader.course.untrusted_files import read_regular, regular_files_below
 from grader.errors import RefusedFile, SubmissionError
+from grader.feedback import Message
+from grader.messages import Counted
 
 MARKER = re.compile(r"^#\s*EXERCISE:\s*(?P<id>[A-Za-z0-9_.\-]+)\s*$")
 #: ``# END EXERCISE``, optionally naming the exercise it ends (``# END EXERCISE: one_hot``).
@@ -142,26 +145,15 @@ def load_submission(
         raw = read_regular(path, limit=MAX_FILE_BYTES, within=within)
     except OSError as error:
         reason = error.strerror or error
-        raise _unreadable(
-            f"{path} 파일을 열 수 없습니다 ({reason}).", f"cannot read {path}: {reason}"
-        ) from None
+        raise _unreadable(messages.file_unopenable(str(path), str(reason))) from None
     if len(raw) > MAX_FILE_BYTES:
         size, limit = len(raw) // 2**20, MAX_FILE_BYTES // 2**20
-        raise _unreadable(
-            f"{path.name} 파일은 {size} MiB입니다. {limit} MiB가 넘는 제출물은 받지 않습니다. "
-            "노트북의 출력을 지우고 다시 제출하세요.",
-            f"{path.name} is {size} MiB; submissions over {limit} MiB are refused. "
-            "Clear the notebook's outputs and resubmit.",
-        )
+        raise _unreadable(messages.file_too_large(path.name, size, limit))
     digest = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise _unreadable(
-            f"{path.name} 파일은 UTF-8 텍스트가 아닙니다 (바이트 {error.start}). "
-            "UTF-8로 다시 저장하세요.",
-            f"{path.name} is not UTF-8 text (byte {error.start}); save it again as UTF-8.",
-        ) from None
+        raise _unreadable(messages.not_utf8(path.name, error.start)) from None
     if path.suffix == ".ipynb":
         notebook, chunks = _notebook_chunks(text, path)
         _within_cap(path, _sections(chunks), MAX_SECTIONS, "sections")
@@ -170,16 +162,13 @@ def load_submission(
         module = tuple(split_source(text, cell=1))
         _within_cap(path, _sections(module), MAX_SECTIONS, "sections")
         return Submission(path, student, "module", module, digest)
-    raise _unreadable(
-        f"{path.name}: 제출물은 .ipynb 노트북이나 .py 모듈이어야 합니다.",
-        f"{path.name}: a submission is a .ipynb notebook or a .py module",
-    )
+    raise _unreadable(messages.not_a_submission_file(path.name))
 
 
-def _unreadable(ko: str, en: str) -> SubmissionError:
-    """The error for a file that cannot be read, in Korean, then English, as the cap's
-    error is: each view shows the student's language of it."""
-    return SubmissionError(f"{ko} / {en}")
+def _unreadable(said: Message) -> SubmissionError:
+    """The error for a file that cannot be read or is not run, as a notice (Korean, then
+    English, as RefusedFile's is): each view shows the student's language of it."""
+    return SubmissionError(messages.as_notice(said))
 
 
 def split_source(source: str, cell: int) -> list[Chunk]:
@@ -231,20 +220,12 @@ def _notebook_chunks(text: str, path: Path) -> tuple[dict[str, Any], tuple[Chunk
     from nbformat.warnings import DuplicateCellId, MissingIDFieldWarning
 
     if not text.strip():
-        raise _unreadable(
-            f"{path.name} 파일이 비어 있습니다. Jupyter에서 노트북을 저장한 뒤 다시 제출하세요.",
-            f"{path.name} is empty; save the notebook in Jupyter and resubmit.",
-        )
+        raise _unreadable(messages.notebook_empty(path.name))
     try:
         json.loads(text)
     except json.JSONDecodeError as error:
-        raise _unreadable(
-            f"{path.name} 파일은 노트북이 아닙니다: {error.lineno}번째 줄 {error.colno}번째 "
-            f"칸의 JSON이 잘못되었습니다 ({error.msg}). Jupyter에서 열어 저장한 뒤 다시 "
-            "제출하세요.",
-            f"{path.name} is not a notebook: invalid JSON at line {error.lineno}, "
-            f"column {error.colno} ({error.msg}). Open it in Jupyter, save it, and resubmit.",
-        ) from None
+        said = messages.notebook_not_json(path.name, error.lineno, error.colno, error.msg)
+        raise _unreadable(said) from None
     try:
         # A notebook saved by older tools has cells without ids, which nbformat adds
         # itself, warning from its own files; grading needs no ids.
@@ -254,11 +235,7 @@ def _notebook_chunks(text: str, path: Path) -> tuple[dict[str, Any], tuple[Chunk
             notebook = nbformat.reads(text, as_version=4)
     except Exception as error:
         why = f"{type(error).__name__}: {error}"
-        raise _unreadable(
-            f"{path.name} 파일은 nbformat이 읽을 수 있는 노트북이 아닙니다 ({why}). "
-            "Jupyter에서 열어 저장한 뒤 다시 제출하세요.",
-            f"{path.name} is not a notebook nbformat can read ({why}).",
-        ) from None
+        raise _unreadable(messages.notebook_unreadable(path.name, why)) from None
     cells = notebook.get("cells", [])
     _within_cap(path, len(cells), MAX_CELLS, "cells")
     code_cells = [cell for cell in cells if cell.get("cell_type") == "code"]
@@ -300,31 +277,10 @@ def _sections(chunks: tuple[Chunk, ...]) -> int:
     return sum(1 for chunk in chunks if _starts_section(chunk))
 
 
-#: What is counted, in Korean (with its particle) and English, and how to come under it.
-_CAPPED = {
-    "sections": (
-        "`# EXERCISE:` 표시가",
-        "`# EXERCISE:` markers",
-        "문제마다 표시를 한 번만 두고",
-        "keep one marker per exercise",
-    ),
-    "cells": ("셀이", "cells", "셀을 합치거나 지우고", "merge or delete cells"),
-    "code cells": ("코드 셀이", "code cells", "셀을 합치거나 지우고", "merge or delete cells"),
-}
-
-
-def _within_cap(path: Path, count: int, limit: int, what: str) -> None:
+def _within_cap(path: Path, count: int, limit: int, counted: Counted) -> None:
     """Raise SubmissionError, in Korean and English, when ``count`` passes ``limit``."""
-    if count <= limit:
-        return
-    what_ko, what_en, fix_ko, fix_en = _CAPPED[what]
-    # Korean, then English, as RefusedFile does: the page shows the error as it is.
-    raise SubmissionError(
-        f"{path.name} 파일에 {what_ko} {count}개 있습니다. 한 제출물은 {limit}개까지만 "
-        f"채점하므로 이 파일은 실행하지 않았습니다. {fix_ko} 다시 제출하세요. / "
-        f"{path.name} has {count} {what_en}; a submission may have at most {limit}, so this "
-        f"file was not run. To be graded, {fix_en} and resubmit."
-    )
+    if count > limit:
+        raise _unreadable(messages.over_cap(path.name, count, limit, counted))
 
 
 _NOTEBOOK_MARKER = re.compile(

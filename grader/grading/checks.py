@@ -6,14 +6,15 @@ in a beginner's words, what kind of value was expected and what came instead.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
-from grader.feedback import expect, fail, readable
+from grader.errors import CheckFailed
+from grader.feedback import Message, readable
 from grader.grading.proxies import RemoteObject
 from grader.grading.trusted import trusted_model
-from grader.korean import particle
+from grader.messages import answers
 
 
 def describe(value: Any) -> str:
@@ -49,70 +50,49 @@ def expect_tensor(
         value = tf.constant(value)
 
     if value is None:
-        fail(
-            ko=f"{particle(f'`{name}`', '이/가')} None 입니다. 값을 만들어 변수에 넣었는지"
-            "(또는 return 했는지) 확인하세요.",
-            en=f"`{name}` is None. Did you assign (or return) the value?",
-            diagnosis="none-returned",
-        )
+        _fail(answers.value_is_none(name), "none-returned")
     if isinstance(value, np.ndarray):
-        fail(
-            ko=f"{particle(f'`{name}`', '이/가')} NumPy 배열입니다. TensorFlow 함수"
-            "(tf.ones, tf.constant 등)로 텐서를 만드세요.",
-            en=f"`{name}` is a NumPy array. Make a tensor with TensorFlow (tf.ones, tf.constant…).",
-            diagnosis="numpy-not-tensor",
-        )
+        _fail(answers.numpy_not_tensor(name), "numpy-not-tensor")
     if isinstance(value, RemoteObject) and "Variable" in value.remote_type:
         if not allow_variable:
-            fail(
-                ko=f"{particle(f'`{name}`', '이/가')} tf.Variable 입니다. 여기서는 변하지 "
-                "않는 텐서가 필요합니다.",
-                en=f"`{name}` is a tf.Variable; a constant tensor is expected here.",
-                diagnosis="variable-not-tensor",
-            )
+            _fail(answers.variable_not_tensor(name), "variable-not-tensor")
         value = tf.constant(value.numpy())
     if not isinstance(value, tf.Tensor):
-        fail(
-            ko=f"{particle(f'`{name}`', '은/는')} 텐서여야 하는데 {describe(value)} 입니다.",
-            en=f"`{name}` should be a tensor, it is {describe(value)}.",
-        )
+        _fail(answers.not_a_tensor(name, describe(value)))
     if shape is not None and tuple(value.shape) != tuple(shape):
-        fail(
-            ko=f"`{name}` 의 모양이 {tuple(shape)} 이어야 하는데 {tuple(value.shape)} 입니다.",
-            en=f"`{name}` should have shape {tuple(shape)}, it has {tuple(value.shape)}.",
-            diagnosis="wrong-shape",
-        )
+        _fail(answers.wrong_shape(f"`{name}`", tuple(shape), tuple(value.shape)), "wrong-shape")
     if dtype is not None and value.dtype != tf.as_dtype(dtype):
         wanted = tf.as_dtype(dtype).name
-        fail(
-            ko=f"`{name}` 의 dtype 이 {wanted} 이어야 하는데 {value.dtype.name} 입니다. "
-            f"`dtype=tf.{wanted}` 로 만들거나 `tf.cast(..., tf.{wanted})` (NumPy 는 "
-            f'`.astype("{wanted}")`) 로 바꾸세요.',
-            en=f"`{name}` should have dtype {wanted}, it has {value.dtype.name}. Make it "
-            f"with `dtype=tf.{wanted}` or convert it with `tf.cast(..., tf.{wanted})` "
-            f'(NumPy: `.astype("{wanted}")`).',
-            diagnosis="wrong-dtype",
-        )
+        _fail(answers.wrong_dtype(name, wanted, value.dtype.name), "wrong-dtype")
     return value
+
+
+def _fail(said: Message, diagnosis: str | None = None) -> NoReturn:
+    """End the check as failed with ``said``; ``diagnosis`` names the known mistake, if any.
+
+    Each known mistake is one call, its condition just above it: the slug and the sentence
+    in both languages travel together, never in branches of their own.
+    """
+    raise CheckFailed(said, diagnosis)
+
+
+def _expect(condition: object, said: Message, diagnosis: str | None = None) -> None:
+    """Fail the check with ``said`` (and ``diagnosis``) unless ``condition`` is true."""
+    if not condition:
+        _fail(said, diagnosis)
 
 
 def expect_number(value: Any, name: str) -> int | float:
     """Give ``value`` as a Python number, failing unless it is one (or a 0-d array or tensor)."""
     if isinstance(value, bool) or value is None:
-        fail(
-            ko=f"{particle(f'`{name}`', '은/는')} 숫자여야 하는데 {describe(value)} 입니다.",
-            en=f"`{name}` should be a number, it is {describe(value)}.",
-        )
+        _fail(answers.not_a_number(name, describe(value)))
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
         return float(value)
     array = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
     if array.shape != () or array.dtype.kind not in "iuf":
-        fail(
-            ko=f"{particle(f'`{name}`', '은/는')} 숫자 하나여야 하는데 {describe(value)} 입니다.",
-            en=f"`{name}` should be a single number, it is {describe(value)}.",
-        )
+        _fail(answers.not_one_number(name, describe(value)))
     return int(array) if array.dtype.kind in "iu" else float(array)
 
 
@@ -220,15 +200,7 @@ def expect_independent_models(first: Any, second: Any, name: str) -> None:
     unchanged = len(before) == len(after) and all(
         np.array_equal(b, a) for b, a in zip(before, after, strict=True)
     )
-    expect(
-        unchanged,
-        ko=f"{name}: 같은 모델(또는 같은 층)을 다시 돌려줍니다. 한 모델의 가중치를 바꾸자 "
-        "다른 모델의 가중치도 바뀌었습니다. 함수 안에서 층과 모델을 새로 만드세요.",
-        en=f"{name}: the same model (or the same layers) is returned again: setting one "
-        "model's weights changed the other's. Build the layers and the model inside the "
-        "function.",
-        diagnosis="same-model-returned",
-    )
+    _expect(unchanged, answers.same_model_returned(name), "same-model-returned")
 
 
 def expect_variable(value: Any, name: str, shape: tuple[int, ...]) -> RemoteObject:
@@ -238,29 +210,11 @@ def expect_variable(value: Any, name: str, shape: tuple[int, ...]) -> RemoteObje
     the name to a tensor); whether a handle is one is judged by :func:`expect_assignable`.
     """
     if not isinstance(value, RemoteObject):
-        rebound = value is not None and hasattr(value, "shape")
-        fail(
-            ko=f"{name}: tf.Variable 이어야 하는데 {describe(value)} 입니다."
-            + (
-                f" `{name} = {name} - ...` 처럼 다시 대입하면 텐서가 됩니다: assign_sub 를 쓰세요."
-                if rebound
-                else ""
-            ),
-            en=f"{name} should be a tf.Variable, it is {describe(value)}."
-            + (
-                f" Rebinding with `{name} = {name} - ...` makes it a tensor: use assign_sub."
-                if rebound
-                else ""
-            ),
-            diagnosis="rebind-not-assign" if rebound else None,
-        )
+        if value is not None and hasattr(value, "shape"):
+            _fail(answers.variable_rebound(name, describe(value)), "rebind-not-assign")
+        _fail(answers.not_a_variable(name, describe(value)))
     got = np.asarray(value.numpy()).shape
-    expect(
-        got == tuple(shape),
-        ko=f"{name} 의 모양이 {tuple(shape)} 이어야 하는데 {got} 입니다.",
-        en=f"{name} should have shape {tuple(shape)}, it has {got}.",
-        diagnosis="wrong-shape",
-    )
+    _expect(got == tuple(shape), answers.wrong_shape(name, tuple(shape), got), "wrong-shape")
     return value
 
 
@@ -268,12 +222,8 @@ def expect_assignable(variables: dict[str, RemoteObject], values: dict[str, Any]
     """Assign grader-chosen values and read them back, failing unless each variable keeps its."""
     for name, value in values.items():
         variables[name].assign(value)
-        expect(
-            np.allclose(np.asarray(variables[name].numpy()), value),
-            ko=f"{name}.assign(...)으로 넣은 값이 {name}에 남지 않습니다: tf.Variable로 만드세요.",
-            en=f"{name} does not keep what {name}.assign(...) gives it: make it a tf.Variable.",
-            diagnosis="not-a-variable",
-        )
+        kept = np.allclose(np.asarray(variables[name].numpy()), value)
+        _expect(kept, answers.assign_not_kept(name), "not-a-variable")
 
 
 def values_of(variables: dict[str, RemoteObject]) -> dict[str, np.ndarray[Any, Any]]:
@@ -289,14 +239,9 @@ def expect_integer(value: Any, name: str) -> int:
     """
     number = expect_number(value, name)
     if isinstance(number, float):
-        whole = number.is_integer()
-        fail(
-            ko=f"{particle(f'`{name}`', '은/는')} 정수여야 하는데 실수 {readable(number)} 입니다."
-            + (" 값은 맞습니다: / 대신 // 를 쓰거나 int(...) 로 바꾸세요." if whole else ""),
-            en=f"`{name}` should be an integer, it is the float {readable(number)}."
-            + (" The value is right: use // instead of /, or int(...)." if whole else ""),
-            diagnosis="float-not-int" if whole else None,
-        )
+        if number.is_integer():
+            _fail(answers.whole_float_not_int(name, readable(number)), "float-not-int")
+        _fail(answers.float_not_int(name, readable(number)))
     return number
 
 
@@ -323,32 +268,15 @@ def expect_activation_and_loss(pair: Any, where: str) -> tuple[str, str]:
     ``"mean_squared_error"``; ``None`` is ``"linear"``); a pair written the other way
     round, ``(loss, activation)``, is named as swapped.
     """
-    expect(
-        isinstance(pair, tuple) and len(pair) == 2,
-        ko=f"{particle(where, '은/는')} (activation, loss) 튜플이어야 하는데 "
-        f"{describe(pair)} 입니다.",
-        en=f"{where} should be an (activation, loss) tuple, it is {describe(pair)}.",
-    )
+    _expect(isinstance(pair, tuple) and len(pair) == 2, answers.not_a_pair(where, describe(pair)))
     activation, loss = _canonical("activation", pair[0]), _canonical("loss", pair[1])
     if activation is None or loss is None:
         swapped = _canonical("loss", pair[0]) is not None and (
             _canonical("activation", pair[1]) is not None
         )
-        fail(
-            ko=f"{where} = {pair!r}: "
-            + (
-                "순서가 바뀌었습니다. (활성화, 손실) 순서로 쓰세요."
-                if swapped
-                else "Keras 가 아는 활성화 이름과 손실 이름이어야 합니다."
-            ),
-            en=f"{where} = {pair!r}: "
-            + (
-                "the order is swapped; write (activation, loss)."
-                if swapped
-                else "both must be names Keras knows: an activation, then a loss."
-            ),
-            diagnosis="swapped-pair" if swapped else None,
-        )
+        if swapped:
+            _fail(answers.pair_swapped(where, pair), "swapped-pair")
+        _fail(answers.pair_unknown(where, pair))
     return activation, loss
 
 
@@ -360,13 +288,7 @@ def expect_float(value: Any, name: str) -> float:
     """
     if isinstance(value, (float, np.floating, int, np.integer)) and not isinstance(value, bool):
         return float(value)
-    kind = describe(value)
-    fail(
-        ko=f"{particle(f'`{name}`', '은/는')} 실수(float)여야 하는데 {kind} 입니다. "
-        f"float({name}.numpy()) 처럼 숫자로 바꿔 돌려주세요.",
-        en=f"`{name}` should be a float, it is {kind}. Return a number, such as "
-        f"float({name}.numpy()).",
-        diagnosis="not-a-float"
-        if isinstance(value, RemoteObject) or hasattr(value, "numpy")
-        else None,
-    )
+    said = answers.not_a_float(name, describe(value))
+    if isinstance(value, RemoteObject) or hasattr(value, "numpy"):
+        _fail(said, "not-a-float")
+    _fail(said)

@@ -87,7 +87,8 @@ def choose_language(lang: str | None) -> Language:
     """``lang``, else ``$GRADER_LANG``, else Korean."""
     chosen = lang or os.environ.get(LANGUAGE_VARIABLE) or "ko"
     if chosen not in ("ko", "en"):
-        raise ValueError(f'lang must be "ko" or "en" (언어는 "ko" 또는 "en"), not {chosen!r}')
+        choice = messages.language_choice()
+        raise ValueError(f"{choice.en} ({choice.ko}), not {chosen!r}")
     return cast(Language, chosen)
 
 

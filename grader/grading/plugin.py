@@ -32,7 +32,8 @@ from grader.errors import (
     RunnerGone,
     StudentError,
 )
-from grader.feedback import Message, explain_error
+from grader.feedback import Message
+from grader.messages.known_errors import explain_error
 from grader.results.model import CheckOutcome, Outcome, Visibility
 
 HYPOTHESIS_PROFILE = "grader"

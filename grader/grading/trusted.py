@@ -26,9 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from grader.errors import RefusedModel, StudentError
-from grader.feedback import fail
+from grader.errors import CheckFailed, RefusedModel, StudentError
+from grader.feedback import Message
 from grader.grading.proxies import RemoteObject, model_data
+from grader.messages import answers
 
 #: Past these the grader refuses to build a model at all: its memory is everyone's.
 MAX_PARAMETERS = 5_000_000
@@ -105,8 +106,7 @@ _POLICIES = frozenset({"DTypePolicy", "FloatDTypePolicy"})
 class Refusal:
     """Why a configuration is not rebuilt, in the student's words; ``diagnosis`` names it."""
 
-    ko: str
-    en: str
+    message: Message
     diagnosis: str = "not-a-keras-model"
 
 
@@ -125,19 +125,13 @@ def trusted_model(value: Any, name: str) -> Any:
 
 
 def _not_a_model(value: Any) -> Refusal:
-    what = "None " if value is None else "다른 값"
-    return Refusal(
-        ko=f"Keras 모델이어야 하는데 {what}입니다. keras.Sequential 이나 keras.Model 로 "
-        "만든 모델을 return 했는지 확인하세요.",
-        en="it should be a Keras model, it is "
-        f"{'None' if value is None else 'something else'}. Did you return a model made "
-        "with keras.Sequential or keras.Model?",
-        diagnosis="none-returned" if value is None else "not-a-keras-model",
-    )
+    if value is None:
+        return Refusal(answers.model_is_none(), "none-returned")
+    return Refusal(answers.not_a_model())
 
 
 def _refuse_check(refusal: Refusal, name: str) -> Any:
-    fail(ko=f"{name}: {refusal.ko}", en=f"{name}: {refusal.en}", diagnosis=refusal.diagnosis)
+    raise CheckFailed(answers.of_answer(name, refusal.message), refusal.diagnosis)
 
 
 def rebuild(data: Any) -> Any:
@@ -355,55 +349,28 @@ def _compile(model: Any, config: dict[str, Any]) -> None:
         raise RefusedModel(_unreadable(f"its compile settings: {error}"[:300])) from None
 
 
+# Each refusal pairs its sentence with the known mistake it names, where it names one.
+
+
 def _unreadable(why: str) -> Refusal:
-    return Refusal(
-        ko=f"모델을 채점기에서 다시 만들 수 없습니다 ({why}). Keras 의 층과 "
-        "keras.Sequential 또는 keras.Model 로 만든 모델을 return 하세요.",
-        en=f"the model cannot be rebuilt by the grader ({why}). Return a model made of "
-        "Keras layers with keras.Sequential or keras.Model.",
-    )
+    return Refusal(answers.model_not_rebuilt(why))
 
 
 def _custom(what: str) -> Refusal:
-    return Refusal(
-        ko=f"직접 만든 클래스나 Keras 밖의 객체({what})는 채점할 수 없습니다. "
-        "Keras 에 들어 있는 층(keras.layers.Dense 등)만 쓰세요.",
-        en=f"a class of your own or an object from outside Keras ({what}) cannot be graded. "
-        "Use Keras's own layers (keras.layers.Dense and the like).",
-    )
+    return Refusal(answers.custom_object(what))
 
 
 def _lambda() -> Refusal:
-    return Refusal(
-        ko="Lambda 층은 채점할 수 없습니다: 그 안의 코드는 채점기에서 실행하지 않습니다. "
-        "Keras 에 들어 있는 층(Activation, Dense 등)으로 바꾸세요.",
-        en="a Lambda layer cannot be graded: the grader does not run the code inside it. "
-        "Use Keras's own layers (Activation, Dense…) instead.",
-    )
+    return Refusal(answers.lambda_layer())
 
 
 def _function(name: str) -> Refusal:
-    return Refusal(
-        ko=f"Keras 에 들어 있지 않은 함수({name})는 채점할 수 없습니다. "
-        'activation="relu" 처럼 Keras 의 이름을 쓰세요.',
-        en=f"the function {name} is not one of Keras's own, so it cannot be graded. "
-        'Use a Keras name such as activation="relu".',
-    )
+    return Refusal(answers.foreign_function(name))
 
 
 def _not_built() -> Refusal:
-    return Refusal(
-        ko="모델이 아직 만들어지지(build) 않아 층의 가중치가 없습니다. 첫 층 앞에 "
-        "keras.Input((특성 수,))을 두어 입력 모양을 정하세요.",
-        en="the model is not built yet, so its layers have no weights. Put "
-        "keras.Input((features,)) before the first layer to give it its input shape.",
-        diagnosis="model-not-built",
-    )
+    return Refusal(answers.model_not_built(), "model-not-built")
 
 
 def _too_big(what: str) -> Refusal:
-    return Refusal(
-        ko=f"모델이 너무 큽니다 ({what}). 문제에서 요구한 크기로 만드세요.",
-        en=f"the model is too large ({what}). Build it at the size the exercise asks for.",
-        diagnosis="model-too-large",
-    )
+    return Refusal(answers.model_too_large(what), "model-too-large")

@@ -21,6 +21,7 @@ import grader
 from grader.course.bank import Bank, Exercise
 from grader.errors import GraderError
 from grader.feedback import Language
+from grader.messages.material import PRAIRIELEARN
 from grader.platforms.gradescope import requirements
 from grader.views.exports import write_atomically
 
@@ -62,9 +63,7 @@ _QUESTION = """\
 <pl-question-panel>
   <h4>{title_ko} · {title_en}</h4>
   <pre style="white-space: pre-wrap">{statement}</pre>
-  <p>답 셀에 <code># EXERCISE: {exercise}</code> 줄을 두고 노트북(.ipynb)이나 .py 파일을
-  올리세요. · Upload your notebook (.ipynb) or .py file, with the line
-  <code># EXERCISE: {exercise}</code> in your answer's cell.</p>
+  <p>{upload}</p>
 </pl-question-panel>
 <pl-file-upload optional-file-patterns="*.ipynb, *.py"></pl-file-upload>
 <pl-submission-panel>
@@ -141,6 +140,12 @@ def question_info(exercise: Exercise, *, image: str, timeout: int) -> dict[str, 
     }
 
 
+def _upload_prompt(exercise: str) -> str:
+    """How to hand in an answer to the question of ``exercise`` (escaped): Korean · English."""
+    upload = PRAIRIELEARN["upload"]
+    return f"{upload.ko} · {upload.en}".format(exercise=exercise)
+
+
 def _question(out: Path, exercise: Exercise, *, image: str, timeout: int) -> list[Path]:
     folder = out / "questions" / COURSE_FOLDER / exercise.id
     info = question_info(exercise, image=image, timeout=timeout)
@@ -152,7 +157,7 @@ def _question(out: Path, exercise: Exercise, *, image: str, timeout: int) -> lis
         title_ko=html.escape(exercise.title.ko),
         title_en=html.escape(exercise.title.en),
         statement=html.escape(text.strip()),
-        exercise=html.escape(exercise.id),
+        upload=_upload_prompt(html.escape(exercise.id)),
     )
     write_atomically(folder / "question.html", page)
     return [folder / "info.json", folder / "question.html"]

@@ -23,6 +23,7 @@ from typing import Any, Literal, Protocol
 from grader.course.submission import marker_lines
 from grader.diagnoses import Named, for_student
 from grader.feedback import Language
+from grader.messages import pages
 from grader.results.model import CheckOutcome, ExerciseResult, SubmissionResult
 from grader.text import safe_text
 
@@ -203,51 +204,7 @@ def _escape_property(text: str) -> str:
 
 # -- the job summary -------------------------------------------------------
 
-_WORDS: dict[str, dict[str, Any]] = {
-    "ko": {
-        "heading": "채점 결과",
-        "points": "점",
-        "hidden": "숨겨진 검사까지 실행했습니다 (강사 문제 은행 {version}).",
-        "public": "공개 검사만 실행했습니다: 워크플로가 강사 문제 은행을 주지 않아 "
-        "숨겨진 검사는 실행하지 않았습니다. 최종 점수는 다를 수 있습니다.",
-        "columns": ("", "문제", "점수", "파일"),
-        "not-answered": "답 없음",
-        "failed": "통과하지 못한 검사",
-        "line": "줄",
-        "nothing": "채점할 제출물이 없습니다: `# EXERCISE: <문제>` 줄이 있는 .ipynb 나 .py "
-        "파일을 바꾸거나 추가하세요.",
-        "passed-over": "채점하지 않은 파일",
-        "material": "이 변경은 강의 자료나 채점 설정을 건드립니다 (검사 결과를 믿을 수 없습니다)",
-        "run": "실행 문제",
-        "threshold": "기준 {threshold:g}% 미만입니다.",
-        "unannotated": "GitHub 는 한 단계에 종류마다 주석 {max}개까지만 보여 줍니다: 나머지 "
-        "{count}개는 아래 '통과하지 못한 검사'에 있습니다.",
-        "cut": "요약이 GitHub 의 크기 제한에 닿아 나머지 {count}개 항목은 싣지 않았습니다: "
-        "JUnit 보고서에 모두 있습니다.",
-    },
-    "en": {
-        "heading": "Autograding",
-        "points": "points",
-        "hidden": "Hidden checks ran (instructor's bank {version}).",
-        "public": "Public checks only: the workflow gave no instructor bank, so hidden checks "
-        "did not run. The final grade may differ.",
-        "columns": ("", "Exercise", "Points", "File"),
-        "not-answered": "not answered",
-        "failed": "Failed checks",
-        "line": "line",
-        "nothing": "Nothing to grade: change or add a .ipynb or .py file with an "
-        "`# EXERCISE: <id>` line.",
-        "passed-over": "Files not graded",
-        "material": "This change touches the course material or the grading set-up "
-        "(checks may not be trusted)",
-        "run": "Run problem",
-        "threshold": "Below the {threshold:g}% threshold.",
-        "unannotated": "GitHub shows at most {max} annotations of each kind a step: "
-        "the other {count} are under Failed checks below.",
-        "cut": "The summary reached GitHub's size limit, so the last {count} entries are "
-        "left out: the JUnit report has them all.",
-    },
-}
+_WORDS = pages.by_language(pages.GITHUB)
 
 
 def job_summary(report: Report) -> str:
@@ -302,7 +259,8 @@ _CUT_NOTE_BYTES = 400
 def _score_table(report: Report, words: Mapping[str, Any]) -> list[list[str]]:
     if not report.results:
         return []
-    rows = ["| " + " | ".join(words["columns"]) + " |", "|---|---|---:|---|"]
+    columns = ("", words["column-exercise"], words["column-points"], words["column-file"])
+    rows = ["| " + " | ".join(columns) + " |", "|---|---|---:|---|"]
     for result, exercise in report.exercises():
         if not exercise.answered:
             mark, points = "➖", f"{words['not-answered']} · 0 / {exercise.max_points:g}"

@@ -45,6 +45,7 @@ from grader.diagnoses import Named, for_student, named_in
 from grader.errors import StoreError
 from grader.feedback import Language, Message
 from grader.images import data_uris
+from grader.messages import pages
 from grader.results import attempts
 from grader.results.model import CellRun, SubmissionResult
 from grader.text import escaped_surrogates, safe_text
@@ -220,7 +221,8 @@ def _safe_markdown_renderer() -> Any:
                 return f'<img src="{source}" alt="{alt}">'
             # Any other image would be fetched from elsewhere: it is named, not loaded.
             label = alt or html.escape(name)
-            return f'<span class="image-placeholder">[그림 · image: {label}]</span>'
+            named = pages.both(pages.REPORT["image"])
+            return f'<span class="image-placeholder">[{named}: {label}]</span>'
 
     return SafeRenderer(escape=False, allow_harmful_protocols=False)
 
@@ -239,10 +241,7 @@ def page_policy(script: str | None = None) -> Markup:
     )
 
 
-_PAGE_FAILED = Message(
-    ko="이 학생의 결과 페이지를 만들 수 없었습니다. 점수는 grades.csv 와 results.json 에 있습니다.",
-    en="This student's page could not be rendered; the grades are in grades.csv and results.json.",
-)
+_PAGE_FAILED = pages.REPORT["page-failed"]
 
 
 def write_reports(
@@ -551,10 +550,11 @@ def histogram_svg(results: list[SubmissionResult], bins: int = 10) -> str:
     width, height, pad = 560, 160, 12
     bar = (width - 2 * pad) / len(buckets)
     tallest = max(count for _, count in buckets) or 1
+    histogram = pages.REPORT["histogram"]
     parts: list[Any] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 30}" '
         f'width="100%" style="max-width:{width}px" role="img" '
-        'aria-label="score histogram · 점수 분포">'
+        f'aria-label="{histogram.en} · {histogram.ko}">'
     ]
     for i, (label, count) in enumerate(buckets):
         h = (height - pad) * count / tallest

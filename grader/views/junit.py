@@ -23,6 +23,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 
 from grader.feedback import Language
+from grader.messages import pages
 from grader.results.model import CheckOutcome, ExerciseResult, SubmissionResult
 from grader.views.github import inert_line, inert_text
 
@@ -33,7 +34,7 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 #: Where each exercise's answer begins, by file: ``{path: {exercise: line}}``.
 Lines = Mapping[str, Mapping[str, int]]
 
-_NOT_ANSWERED = "답이 없습니다 · not answered"
+_NOT_ANSWERED = pages.both(pages.JUNIT["not-answered"])
 
 
 def junit_xml(

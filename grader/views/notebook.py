@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from grader.feedback import Language, Message
+from grader.messages import pages
 from grader.results.model import ExerciseResult
 
 _SYMBOL = {
@@ -20,20 +21,7 @@ _SYMBOL = {
     "error": ("!", "#cf222e"),
     "not-answered": ("–", "#cf222e"),
 }
-_WORDS = {
-    "ko": {
-        "check": "검사",
-        "points": "점수",
-        "all": "공개 검사를 모두 통과했습니다! 채점에는 숨겨진 검사도 쓰입니다.",
-        "some": "통과하지 못한 검사가 있습니다: 메시지를 읽고 답을 고친 뒤 다시 실행하세요.",
-    },
-    "en": {
-        "check": "Check",
-        "points": "Points",
-        "all": "All public checks passed! Grading also uses hidden checks.",
-        "some": "Some checks did not pass: read the message, fix your answer and run this again.",
-    },
-}
+_WORDS = pages.by_language(pages.NOTEBOOK)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from grader.diagnoses import Named, for_student
 from grader.feedback import Language
+from grader.messages import pages
 from grader.results.model import CheckOutcome, SubmissionResult
 from grader.text import safe_document, safe_text
 
@@ -76,14 +77,8 @@ def cannot_run(results: list[SubmissionResult]) -> list[str]:
     ]
 
 
-NO_SUBMISSION = (
-    "제출물이 없습니다: `# EXERCISE: <문제>` 줄이 있는 .ipynb 또는 .py 파일을 올리세요. · "
-    "No submission: upload a .ipynb or .py file with an `# EXERCISE: <id>` line."
-)
-NO_ANSWER = (
-    "이 문제의 답이 없습니다: 답 셀의 `# EXERCISE: <문제>` 줄을 지우지 마세요. · "
-    "No answer to this question: keep the `# EXERCISE: <id>` line of your answer's cell."
-)
+NO_SUBMISSION = pages.both(pages.PRAIRIELEARN["no-submission"])
+NO_ANSWER = pages.both(pages.PRAIRIELEARN["no-answer"])
 
 
 def encode(document: dict[str, Any]) -> bytes:

@@ -13,7 +13,7 @@ from rich.text import Text
 from grader.course.bank import Bank
 from grader.diagnoses import for_student, named_in
 from grader.feedback import Language
-from grader.messages import notice_parts
+from grader.messages import notice_parts, pages
 from grader.results.model import CellRun, SubmissionResult
 from grader.text import display_text
 
@@ -24,34 +24,7 @@ _STYLE = {
     "error": ("!", "red"),
     "not-answered": ("–", "red"),
 }
-_WORDS = {
-    "ko": {
-        "score": "점수",
-        "run": "실행 문제",
-        "cell": "셀",
-        "line": "{line}번째 줄",
-        "error": "오류",
-        "timeout": "시간 초과",
-        "crashed": "실행 중단",
-        "none": "채점할 문제가 없습니다. 답 앞에 `# EXERCISE: <문제 id>` 줄을 넣으세요.",
-        "all": "모두 통과했습니다!",
-        "unread": "파일을 읽지 못해 검사 {checks}개를 채점하지 않았습니다.",
-        "seconds": "{seconds:.1f}초 걸렸습니다.",
-    },
-    "en": {
-        "score": "Score",
-        "run": "Problem running the file",
-        "cell": "cell",
-        "line": "line {line}",
-        "error": "error",
-        "timeout": "timed out",
-        "crashed": "stopped",
-        "none": "No exercise to check. Put a line `# EXERCISE: <exercise id>` above each answer.",
-        "all": "All checks passed!",
-        "unread": "The file could not be read, so its {checks} checks were not graded.",
-        "seconds": "Took {seconds:.1f} s.",
-    },
-}
+_WORDS = pages.by_language(pages.TERMINAL)
 
 
 def print_check_result(

@@ -33,7 +33,7 @@ def edited(data: dict[str, Any], change: Any) -> dict[str, Any]:
 def refusal(data: Any) -> str:
     with pytest.raises(RefusedModel) as refused:
         rebuild(data)
-    return refused.value.refusal.diagnosis + " " + refused.value.refusal.en
+    return refused.value.refusal.diagnosis + " " + refused.value.refusal.message.en
 
 
 def test_a_rebuilt_model_computes_what_the_original_does() -> None:

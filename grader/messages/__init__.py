@@ -7,6 +7,7 @@ the ones the framework adds when it has to speak for a check.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from grader.feedback import Message
 from grader.korean import particle
@@ -146,6 +147,104 @@ def cell_out_of_memory(cell: int) -> Message:
         "배치를 쓰세요.",
         en=f"Cell {cell} ran out of memory. Use smaller arrays or batches.",
     )
+
+
+def file_unopenable(path: str, reason: str) -> Message:
+    return Message(
+        ko=f"{path} 파일을 열 수 없습니다 ({reason}).", en=f"cannot read {path}: {reason}"
+    )
+
+
+def file_too_large(name: str, mib: int, limit_mib: int) -> Message:
+    return Message(
+        ko=f"{name} 파일은 {mib} MiB입니다. {limit_mib} MiB가 넘는 제출물은 받지 않습니다. "
+        "노트북의 출력을 지우고 다시 제출하세요.",
+        en=f"{name} is {mib} MiB; submissions over {limit_mib} MiB are refused. "
+        "Clear the notebook's outputs and resubmit.",
+    )
+
+
+def not_utf8(name: str, byte: int) -> Message:
+    return Message(
+        ko=f"{name} 파일은 UTF-8 텍스트가 아닙니다 (바이트 {byte}). UTF-8로 다시 저장하세요.",
+        en=f"{name} is not UTF-8 text (byte {byte}); save it again as UTF-8.",
+    )
+
+
+def not_a_submission_file(name: str) -> Message:
+    return Message(
+        ko=f"{name}: 제출물은 .ipynb 노트북이나 .py 모듈이어야 합니다.",
+        en=f"{name}: a submission is a .ipynb notebook or a .py module",
+    )
+
+
+def notebook_empty(name: str) -> Message:
+    return Message(
+        ko=f"{name} 파일이 비어 있습니다. Jupyter에서 노트북을 저장한 뒤 다시 제출하세요.",
+        en=f"{name} is empty; save the notebook in Jupyter and resubmit.",
+    )
+
+
+def notebook_not_json(name: str, line: int, column: int, why: str) -> Message:
+    return Message(
+        ko=f"{name} 파일은 노트북이 아닙니다: {line}번째 줄 {column}번째 "
+        f"칸의 JSON이 잘못되었습니다 ({why}). Jupyter에서 열어 저장한 뒤 다시 "
+        "제출하세요.",
+        en=f"{name} is not a notebook: invalid JSON at line {line}, "
+        f"column {column} ({why}). Open it in Jupyter, save it, and resubmit.",
+    )
+
+
+def notebook_unreadable(name: str, why: str) -> Message:
+    return Message(
+        ko=f"{name} 파일은 nbformat이 읽을 수 있는 노트북이 아닙니다 ({why}). "
+        "Jupyter에서 열어 저장한 뒤 다시 제출하세요.",
+        en=f"{name} is not a notebook nbformat can read ({why}).",
+    )
+
+
+Counted = Literal["sections", "cells", "code cells"]
+
+#: What a submission's caps count, in Korean (with its particle) and English, and how to
+#: come under each.
+_COUNTED: dict[Counted, tuple[Message, Message]] = {
+    "sections": (
+        Message(ko="`# EXERCISE:` 표시가", en="`# EXERCISE:` markers"),
+        Message(ko="문제마다 표시를 한 번만 두고", en="keep one marker per exercise"),
+    ),
+    "cells": (
+        Message(ko="셀이", en="cells"),
+        Message(ko="셀을 합치거나 지우고", en="merge or delete cells"),
+    ),
+    "code cells": (
+        Message(ko="코드 셀이", en="code cells"),
+        Message(ko="셀을 합치거나 지우고", en="merge or delete cells"),
+    ),
+}
+
+
+def over_cap(name: str, count: int, limit: int, counted: Counted) -> Message:
+    """A submission holds more sections or cells than one may, so it was not run."""
+    what, fix = _COUNTED[counted]
+    return Message(
+        ko=f"{name} 파일에 {what.ko} {count}개 있습니다. 한 제출물은 {limit}개까지만 "
+        f"채점하므로 이 파일은 실행하지 않았습니다. {fix.ko} 다시 제출하세요.",
+        en=f"{name} has {count} {what.en}; a submission may have at most {limit}, so this "
+        f"file was not run. To be graded, {fix.en} and resubmit.",
+    )
+
+
+def no_submission_found() -> Message:
+    """Gradescope's folder holds no notebook or module to grade."""
+    return Message(
+        ko="제출물이 없습니다: `# EXERCISE: <문제>` 줄이 있는 .ipynb 또는 .py 파일을 제출하세요.",
+        en="No submission found: submit a .ipynb or .py file with an `# EXERCISE: <id>` line.",
+    )
+
+
+def language_choice() -> Message:
+    """What ``grader.check(lang=...)`` accepts."""
+    return Message(ko='언어는 "ko" 또는 "en"', en='lang must be "ko" or "en"')
 
 
 def refused_link(name: str) -> Message:
