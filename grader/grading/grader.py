@@ -45,7 +45,7 @@ from grader.results.model import (
 )
 from grader.sandbox.confinement import Confinement, Limits
 from grader.sandbox.session import RunnerSession, SectionBudget
-from grader.sandbox.zygote import Zygote
+from grader.sandbox.zygote import Runners, warm_runners
 
 
 @dataclass(frozen=True)
@@ -111,10 +111,10 @@ _WALL_PER_CPU = 5.0
 class Grader:
     """Grades submissions against one bank; a context manager that owns the zygote."""
 
-    def __init__(self, bank: Bank, options: GradingOptions, zygote: Zygote | None = None) -> None:
+    def __init__(self, bank: Bank, options: GradingOptions, zygote: Runners | None = None) -> None:
         self.bank = bank
         self.options = options
-        self.zygote = zygote or Zygote()
+        self.zygote = zygote or warm_runners()
         self.references = ReferenceSolutions()
         self.notices: list[str] = []
         register_hypothesis_profile()

@@ -30,7 +30,7 @@ from grader.sandbox import channel, wire
 from grader.sandbox.cgroup import ProcessTreeMeter, RunnerCgroup
 from grader.sandbox.confinement import Confinement
 from grader.sandbox.requests import Op
-from grader.sandbox.zygote import RunnerProcess, Zygote, describe_status
+from grader.sandbox.zygote import RunnerProcess, Runners, describe_status
 from grader.text import TextBudget, display_text
 
 #: A spawned runner imports TensorFlow before it is ready: room for that on a busy machine.
@@ -80,7 +80,7 @@ class RunnerSession:
 
     def __init__(
         self,
-        zygote: Zygote,
+        zygote: Runners,
         confinement: Confinement,
         budget_for: Callable[[str | None], SectionBudget] | None = None,
     ) -> None:
@@ -93,7 +93,7 @@ class RunnerSession:
         if self._cgroup is not None:
             confinement = replace(confinement, cgroup=tuple(self._cgroup.join_files))
         try:
-            self._process: RunnerProcess = zygote.fork_runner(confinement)
+            self._process: RunnerProcess = zygote.start_runner(confinement)
         except BaseException:
             if self._cgroup is not None:
                 self._cgroup.remove()

@@ -9,8 +9,8 @@ This module is the grader's side (:class:`Zygote`, :class:`SharedZygote`); the z
 process itself, and the supervisor it forks for each runner, are
 :mod:`grader.sandbox.zygote_server`.
 
-Where ``fork`` is not available, :class:`Zygote` spawns a fresh interpreter per
-runner instead: slower, same behaviour.
+Where ``fork`` is not available, a :class:`Spawner` starts a fresh interpreter per
+runner instead: slower, same behaviour. Graders hold either as :class:`Runners`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from grader.errors import ZygoteError
 from grader.sandbox.cgroup import descendants
@@ -76,15 +76,9 @@ class Zygote:
     it uses that one, and starts its own only if that one stops answering.
     """
 
-    def __init__(
-        self, *, use_fork: bool | None = None, connection: socket.socket | None = None
-    ) -> None:
-        self.use_fork = hasattr(os, "fork") if use_fork is None else use_fork
+    def __init__(self, *, connection: socket.socket | None = None) -> None:
         self._process: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = connection
-        self._spawned: dict[int, subprocess.Popen[bytes]] = {}
-        self._workdirs: dict[int, str] = {}
-        self._next_index = 0
         self._ready = False
 
     def __enter__(self) -> Zygote:
@@ -111,13 +105,10 @@ class Zygote:
             raise ZygoteError(f"the zygote did not start: {reply.get('error', reply)}")
         self._ready = True
 
-    def fork_runner(self, confinement: Confinement) -> RunnerProcess:
-        """Give a fresh runner, confined as asked, ready to receive requests."""
+    def start_runner(self, confinement: Confinement) -> RunnerProcess:
+        """Give a fresh runner forked from the zygote, confined as asked."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._next_index += 1
         try:
-            if not self.use_fork:
-                return self._spawn_runner(ours, theirs, confinement)
             self._ensure_ready()
             message = {"op": ZygoteOp.FORK, "confinement": confinement_to_json(confinement)}
             reply = self._request(message, timeout=30, fd=theirs.fileno())
@@ -131,15 +122,6 @@ class Zygote:
     def wait(self, runner: RunnerProcess, timeout: float = 5.0) -> int | None:
         """Give the runner's exit status, killing it if it has not ended within ``timeout``."""
         runner.sock.close()
-        if runner.pid in self._spawned:
-            process = self._spawned.pop(runner.pid)
-            try:
-                return _status_of_popen(process.wait(timeout))
-            except subprocess.TimeoutExpired:
-                process.kill()
-                return _status_of_popen(process.wait())
-            finally:
-                shutil.rmtree(self._workdirs.pop(runner.pid), ignore_errors=True)
         reply = self._request(
             {"op": ZygoteOp.WAIT, "pid": runner.pid, "timeout": timeout}, timeout=timeout + 10
         )
@@ -155,24 +137,11 @@ class Zygote:
         exits, and :meth:`wait` collects it. A control group, where there is one, is
         emptied by its owner (:class:`grader.sandbox.cgroup.RunnerCgroup`).
         """
-        found = descendants(runner.pid)
-        for pid in found:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
-        if runner.pid in self._spawned:
-            self._spawned[runner.pid].kill()
-        elif not found:
+        if not _kill_descendants(runner.pid):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(runner.pid, signal.SIGKILL)
 
     def close(self) -> None:
-        for process in self._spawned.values():
-            process.kill()
-            process.wait()
-        self._spawned.clear()
-        for folder in self._workdirs.values():
-            shutil.rmtree(folder, ignore_errors=True)
-        self._workdirs.clear()
         if self._control is not None:
             self._control.close()
             self._control = None
@@ -213,28 +182,106 @@ class Zygote:
             self._control.close()
             self._control = None
 
-    def _spawn_runner(
-        self, ours: socket.socket, theirs: socket.socket, confinement: Confinement
-    ) -> RunnerProcess:
-        confinement = replace(confinement, workdir=tempfile.mkdtemp(prefix="grader-runner-"))
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "grader.sandbox.zygote_server",
-                "--spawn",
-                str(theirs.fileno()),
-                json.dumps(confinement_to_json(confinement)),
-                str(self._next_index),
-            ],
-            pass_fds=[theirs.fileno()],
-            env=runner_environment(),
-            cwd="/",
-            stdin=subprocess.DEVNULL,
-        )
+
+class Spawner:
+    """Runners where there is no ``fork``: a fresh interpreter per runner, which pays for
+    its own imports. Slower than :class:`Zygote`, same behaviour; a context manager."""
+
+    def __init__(self) -> None:
+        self._spawned: dict[int, subprocess.Popen[bytes]] = {}
+        self._workdirs: dict[int, str] = {}
+        self._next_index = 0
+
+    def __enter__(self) -> Spawner:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Nothing to start ahead: each runner starts its own interpreter."""
+
+    def start_runner(self, confinement: Confinement) -> RunnerProcess:
+        """Give a fresh runner in a new interpreter, confined as asked."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._next_index += 1
+        workdir = tempfile.mkdtemp(prefix="grader-runner-")
+        confinement = replace(confinement, workdir=workdir)
+        try:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "grader.sandbox.zygote_server",
+                    "--spawn",
+                    str(theirs.fileno()),
+                    json.dumps(confinement_to_json(confinement)),
+                    str(self._next_index),
+                ],
+                pass_fds=[theirs.fileno()],
+                env=runner_environment(),
+                cwd="/",
+                stdin=subprocess.DEVNULL,
+            )
+        except BaseException:
+            ours.close()
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
+        finally:
+            theirs.close()
         self._spawned[process.pid] = process
-        self._workdirs[process.pid] = confinement.workdir
+        self._workdirs[process.pid] = workdir
         return RunnerProcess(process.pid, ours)
+
+    def wait(self, runner: RunnerProcess, timeout: float = 5.0) -> int | None:
+        """Give the runner's exit status, killing it if it has not ended within ``timeout``."""
+        runner.sock.close()
+        process = self._spawned.pop(runner.pid)
+        try:
+            return _status_of_popen(process.wait(timeout))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            return _status_of_popen(process.wait())
+        finally:
+            shutil.rmtree(self._workdirs.pop(runner.pid), ignore_errors=True)
+
+    def kill(self, runner: RunnerProcess) -> None:
+        """Kill the runner and everything it started."""
+        _kill_descendants(runner.pid)
+        self._spawned[runner.pid].kill()
+
+    def close(self) -> None:
+        for process in self._spawned.values():
+            process.kill()
+            process.wait()
+        self._spawned.clear()
+        for folder in self._workdirs.values():
+            shutil.rmtree(folder, ignore_errors=True)
+        self._workdirs.clear()
+
+
+class Runners(Protocol):
+    """Where a grader's runners come from: a :class:`Zygote`, or a :class:`Spawner`."""
+
+    def start(self) -> None: ...
+    def start_runner(self, confinement: Confinement) -> RunnerProcess: ...
+    def wait(self, runner: RunnerProcess, timeout: float = 5.0) -> int | None: ...
+    def kill(self, runner: RunnerProcess) -> None: ...
+    def close(self) -> None: ...
+
+
+def warm_runners() -> Runners:
+    """A zygote where this system can fork, a spawner where it cannot."""
+    return Zygote() if hasattr(os, "fork") else Spawner()
+
+
+def _kill_descendants(pid: int) -> list[int]:
+    """Kill every process below ``pid``; give those there were."""
+    found = descendants(pid)
+    for child in found:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(child, signal.SIGKILL)
+    return found
 
 
 class SharedZygote:

@@ -17,7 +17,14 @@ from grader.grading.grader import Grader, GradingOptions
 from grader.grading.proxies import StudentNamespace
 from grader.sandbox.confinement import Confinement
 from grader.sandbox.session import RunnerSession
-from grader.sandbox.zygote import WALL_TIMEOUT_STATUS, SharedZygote, Zygote, describe_status
+from grader.sandbox.zygote import (
+    WALL_TIMEOUT_STATUS,
+    SharedZygote,
+    Spawner,
+    Zygote,
+    describe_status,
+    warm_runners,
+)
 
 from ..conftest import ROOT, TEST_LIMITS
 
@@ -97,7 +104,7 @@ def test_a_dead_zygote_is_restarted_on_the_next_runner() -> None:
 
 @pytest.mark.slow
 def test_without_fork_runners_are_spawned_and_behave_the_same() -> None:
-    with Zygote(use_fork=False) as zygote:
+    with Spawner() as zygote:
         session = RunnerSession(zygote, CONFINEMENT)
         run = session.run_cell(1, None, "import tensorflow as tf\nx = tf.ones((2,))")
         assert run.status == "ok", run
@@ -111,6 +118,12 @@ def test_without_fork_runners_are_spawned_and_behave_the_same() -> None:
         assert not Path(workdir).exists()
 
 
+def test_a_system_without_fork_gets_a_spawner(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert isinstance(warm_runners(), Zygote)
+    monkeypatch.delattr(os, "fork")
+    assert isinstance(warm_runners(), Spawner)
+
+
 @pytest.mark.slow
 def test_a_grader_refuses_unconfined_runners_unless_told_to_trust(
     bank: Bank, tmp_path: Path
@@ -119,12 +132,12 @@ def test_a_grader_refuses_unconfined_runners_unless_told_to_trust(
     path.write_text("# EXERCISE: tensors\nimport tensorflow as tf\n")
     options = GradingOptions(limits=TEST_LIMITS)
     with (
-        Grader(bank, options, zygote=Zygote(use_fork=False)) as grader,
+        Grader(bank, options, zygote=Spawner()) as grader,
         pytest.raises(UnconfinedError, match="--trust-submissions"),
     ):
         grader.grade_file(path)
     trusting = replace(options, trust_submissions=True)
-    with Grader(bank, trusting, zygote=Zygote(use_fork=False)) as grader:
+    with Grader(bank, trusting, zygote=Spawner()) as grader:
         assert grader.grade_file(path).exercise("tensors") is not None
 
 
