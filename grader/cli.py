@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 import textwrap
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
@@ -20,18 +18,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 import grader
-from grader import messages
 from grader.course.bank import Bank, find_bank_root, load_bank
-from grader.diagnoses import named_in
 from grader.errors import GraderError
 from grader.feedback import Language
-from grader.sandbox.confinement import Limits
+from grader.sandbox.confinement import WALL_FACTOR, Limits
 from grader.views import exports
 from grader.views.gradescope import VISIBILITIES
 
 if TYPE_CHECKING:
-    import grader.results.model
-    from grader.grading.grader import GradingOptions
+    from grader.platforms import autograder
 
 
 class _WholeWordsFormatter(argparse.HelpFormatter):
@@ -173,7 +168,7 @@ def _add_budget(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="SECONDS",
         help="wall-clock seconds an exercise may take, a backstop against code that waits "
-        f"without computing (default: {_WALL_FACTOR} times --timeout, at least "
+        f"without computing (default: {WALL_FACTOR} times --timeout, at least "
         f"{Limits.wall_seconds:g})",
     )
 
@@ -194,7 +189,7 @@ def _add_ci(commands: Any) -> None:
     policy = ci.add_mutually_exclusive_group()
     policy.add_argument(
         "--fail-under",
-        type=float,
+        type=_percentage,
         metavar="PERCENT",
         help="fail when the score is below PERCENT of the points "
         "(default: fail when an answered exercise loses points)",
@@ -203,6 +198,14 @@ def _add_ci(commands: Any) -> None:
     _add_lang(ci)
     _add_budget(ci)
     ci.set_defaults(handler=_ci)
+
+
+def _percentage(text: str) -> float:
+    """``--fail-under``'s value: a number from 0 to 100, else a usage error."""
+    value = float(text)
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"a percentage is between 0 and 100, not {text}")
+    return value
 
 
 def _add_export(commands: Any) -> None:
@@ -289,27 +292,8 @@ def _add_prairielearn(commands: Any) -> None:
     run.set_defaults(handler=_prairielearn_grade)
 
 
-_WALL_FACTOR = 5
-#: The whole submission may use this many sections' worth of time.
-_TOTAL_FACTOR = 15
-
-
 def _limits(args: argparse.Namespace) -> Limits:
-    """Limits for a submission from ``--timeout`` and ``--wall-timeout``."""
-    cpu = float(args.timeout)
-    if not 0 < cpu < 1e6:
-        raise GraderError(f"--timeout must be a positive number of seconds, not {cpu:g}")
-    wall = args.wall_timeout
-    if wall is None:
-        wall = max(Limits.wall_seconds, _WALL_FACTOR * cpu)
-    elif not 0 < wall < 1e6:
-        raise GraderError(f"--wall-timeout must be a positive number of seconds, not {wall:g}")
-    return Limits(
-        cpu_seconds=cpu,
-        wall_seconds=float(wall),
-        total_cpu_seconds=max(Limits.total_cpu_seconds, _TOTAL_FACTOR * cpu),
-        total_wall_seconds=max(Limits.total_wall_seconds, _TOTAL_FACTOR * float(wall)),
-    )
+    return Limits.from_timeouts(args.timeout, args.wall_timeout)
 
 
 def _check_jobs(args: argparse.Namespace) -> None:
@@ -321,25 +305,6 @@ def _bank(args: argparse.Namespace, *starts: Path, with_solutions: bool = True) 
     """The bank ``--bank`` names, or the nearest one at or above ``starts`` (see
     :func:`grader.course.bank.find_bank_root`)."""
     return load_bank(args.bank or find_bank_root(*starts), with_solutions=with_solutions)
-
-
-def _autograder_options(args: argparse.Namespace) -> GradingOptions:
-    from grader.grading.grader import GradingOptions
-
-    return GradingOptions.for_autograder(
-        _limits(args), args.submission, args.results, trust_submissions=args.trust_submissions
-    )
-
-
-def _submissions_in(folder: Path) -> tuple[list[Path], list[str]]:
-    """The files of an autograder's submission folder to grade, and a note for each other
-    one: links, FIFOs and devices are never read, and the student is told which and why."""
-    from grader.course.submission import files_in, select_submissions
-    from grader.course.untrusted_files import refused_below
-
-    chosen, passed_over = select_submissions(files_in(folder))
-    refused = [f"{path.relative_to(folder)}: {why}" for path, why in refused_below(folder)]
-    return chosen, [*refused, *passed_over]
 
 
 def _check(args: argparse.Namespace, console: Console) -> int:
@@ -357,24 +322,13 @@ def _check(args: argparse.Namespace, console: Console) -> int:
     with console.status("TensorFlow …"), Grader(bank, options) as grader:
         result = grader.grade_file(args.file)
     if args.exercise is not None:
-        result = _only_exercise(result, args.exercise)
+        result = result.only(args.exercise)
     print_check_result(console, result, bank, lang)
     for notice in grader.notices:
         console.print(f"[dim]note: {escape(notice)}[/dim]")
     print_elapsed(console, time.perf_counter() - started, lang)
     all_passed = result.error is None and all(c.passed for e in result.exercises for c in e.checks)
     return 0 if all_passed and result.exercises else 1
-
-
-def _only_exercise(
-    result: grader.results.model.SubmissionResult, exercise: str
-) -> grader.results.model.SubmissionResult:
-    """The result for one exercise: its checks, and the cells of its section."""
-    return replace(
-        result,
-        exercises=tuple(e for e in result.exercises if e.exercise == exercise),
-        cells=tuple(c for c in result.cells if c.exercise in (exercise, None)),
-    )
 
 
 def _batch(args: argparse.Namespace, console: Console) -> int:
@@ -440,8 +394,8 @@ def _batch(args: argparse.Namespace, console: Console) -> int:
 def _validate(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 
-    from grader.grading.grader import Grader, GradingOptions
-    from grader.grading.validate import validate, validate_in_parallel
+    from grader.grading.grader import GradingOptions
+    from grader.grading.validate import verdicts
 
     _check_jobs(args)
     bank = _bank(args)
@@ -452,14 +406,9 @@ def _validate(args: argparse.Namespace, console: Console) -> int:
     for column in ("exercise", "variant", "points", "sound", "problem"):
         table.add_column(column, justify="right" if column == "points" else "left")
     unsound = 0
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(console.status("validating …"))
-        if args.jobs > 1:
-            verdicts = validate_in_parallel(bank, options, args.jobs, args.exercises or None)
-        else:
-            grader = stack.enter_context(Grader(bank, options))
-            verdicts = validate(bank, grader, args.exercises or None)
-        for verdict in verdicts:
+    graded = verdicts(bank, options, args.jobs, args.exercises or None)
+    with console.status("validating …"), contextlib.closing(graded):
+        for verdict in graded:
             unsound += not verdict.sound
             table.add_row(
                 verdict.exercise,
@@ -486,58 +435,25 @@ def _release(args: argparse.Namespace, console: Console) -> int:
 
 
 def _ci(args: argparse.Namespace, console: Console) -> int:
-    from grader.grading.grader import Grader, GradingOptions
     from grader.platforms import actions
-    from grader.results.model import SubmissionResult
-    from grader.views import github
-    from grader.views.exports import write_atomically
-    from grader.views.junit import junit_xml
+    from grader.views.github import Policy
 
-    if args.fail_under is not None and not 0 <= args.fail_under <= 100:
-        raise GraderError("--fail-under is a percentage, between 0 and 100")
-    workflow = actions.Workflow.from_environment()
-    actions.keep_the_workspace_off_the_import_path(workflow.workspace)
-    bank, refused_bank = actions.instructor_bank(
-        workflow, args.bank or os.environ.get("GRADER_BANK")
-    )
-    selection = actions.select(workflow, args.paths, everything=args.all)
-    options = GradingOptions.for_ci(
-        _limits(args), bank, workflow.workspace, trust_submissions=args.trust_submissions
-    )
-    results: list[SubmissionResult] = []
-    notices: list[str] = []
-    if selection.files:
-        with Grader(bank, options) as warm:
-            results = warm.grade_answers(selection.files, workflow.student)
-            notices = warm.notices
-    report = github.Report(
-        workflow=workflow,
-        results=results,
-        titles={e.id: e.title.in_language(args.lang) for e in bank.exercises},
-        hidden=options.hidden,
-        bank_version=bank.version,
+    request = actions.Request(
+        paths=tuple(args.paths),
+        everything=args.all,
+        bank=args.bank,
         lang=args.lang,
-        policy=github.Policy(args.fail_under, args.never_fail),
-        selection=selection,
-        notices=(*([refused_bank] if refused_bank else []), *notices),
-        mistakes=named_in(bank.exercises),
+        policy=Policy(args.fail_under, args.never_fail),
+        junit=args.junit,
+        timeout=args.timeout,
+        wall_timeout=args.wall_timeout,
+        trust_submissions=args.trust_submissions,
     )
-    if args.junit is not None:
-        relative = [replace(r, path=workflow.relative(r.path)) for r in results]
-        lines = {
-            workflow.relative(r.path): {
-                e.exercise: report.line_of(r, e.exercise) or 0 for e in r.exercises
-            }
-            for r in results
-        }
-        write_atomically(args.junit, junit_xml(relative, args.lang, lines))
-    return actions.publish(report, workflow, print)
+    return actions.run(request, print)
 
 
 def _export(args: argparse.Namespace, console: Console) -> int:
     from grader.results.store import ResultsStore
-    from grader.views import gradescope
-    from grader.views.junit import junit_xml
 
     store_path = args.results / "results.sqlite" if args.results.is_dir() else args.results
     if not store_path.is_file():
@@ -547,28 +463,22 @@ def _export(args: argparse.Namespace, console: Console) -> int:
     if not results:
         raise GraderError(f"{store_path} holds no graded submission yet")
     out = args.out or store_path.parent / exports.FORMATS[args.format]
+    unknown = exports.write_format(
+        args.format,
+        results,
+        out,
+        lang=args.lang,
+        hidden_visibility=args.hidden_visibility,
+        assignment=args.assignment,
+        roster=args.roster,
+        per_exercise=args.canvas_columns == "exercise",
+    )
+    for student in unknown:
+        console.print(f"[yellow]note:[/yellow] {student} is not in {args.roster}")
     if args.format == "gradescope":
-        for result in results:
-            document = gradescope.results_document(
-                [result], lang=args.lang, hidden_visibility=args.hidden_visibility
-            )
-            text = json.dumps(document, ensure_ascii=False, indent=1)
-            exports.write_atomically(out / result.student / "results.json", text)
         console.print(f"{len(results)} results.json files in {out}")
-        return 0
-    if args.format == "canvas":
-        roster = exports.read_canvas_roster(args.roster) if args.roster else None
-        text, unknown = exports.canvas_csv(
-            results, args.assignment, roster, per_exercise=args.canvas_columns == "exercise"
-        )
-        for student in unknown:
-            console.print(f"[yellow]note:[/yellow] {student} is not in {args.roster}")
-    elif args.format == "junit":
-        text = junit_xml(results, args.lang)
     else:
-        text = exports.grades_csv(results, exports.exercise_ids(results))
-    exports.write_atomically(out, text)
-    console.print(f"{len(results)} students in {out}")
+        console.print(f"{len(results)} students in {out}")
     return 0
 
 
@@ -589,36 +499,25 @@ def _gradescope_bundle(args: argparse.Namespace, console: Console) -> int:
 
 def _gradescope_grade(args: argparse.Namespace, console: Console) -> int:
     """Grade a Gradescope submission folder; whatever happens, leave a results.json saying so."""
-    from grader.grading.grader import Grader
-    from grader.views import gradescope
-    from grader.views.exports import write_atomically
+    from grader.platforms import gradescope
 
-    try:
-        bank = _bank(args)
-        chosen, passed_over = _submissions_in(args.submission)
-        if not chosen:
-            said = messages.no_submission_found()
-            document = gradescope.failure_document("\n".join([said.ko, said.en, *passed_over]))
-        else:
-            with Grader(bank, _autograder_options(args)) as warm:
-                results = warm.grade_answers(chosen)
-                notes = (*passed_over, *warm.notices)
-            document = gradescope.results_document(
-                results,
-                lang=args.lang,
-                hidden_visibility=args.hidden_visibility,
-                notes=notes,
-                mistakes=named_in(bank.exercises),
-            )
-    except GraderError as error:
-        document = gradescope.failure_document(f"The autograder could not grade this: {error}")
-    except Exception as error:
-        # A fault in the grader itself: the student still gets a results.json saying so.
-        document = gradescope.failure_document(
-            f"The autograder could not grade this: {type(error).__name__}: {error}"
-        )
-    write_atomically(args.results, json.dumps(document, ensure_ascii=False, indent=1))
+    gradescope.grade(_job(args), hidden_visibility=args.hidden_visibility)
     return 0
+
+
+def _job(args: argparse.Namespace) -> autograder.Job:
+    """The autograder's job that ``gradescope grade`` or ``prairielearn grade`` names."""
+    from grader.platforms import autograder
+
+    return autograder.Job(
+        folder=args.submission,
+        results=args.results,
+        bank=args.bank,
+        lang=args.lang,
+        timeout=args.timeout,
+        wall_timeout=args.wall_timeout,
+        trust_submissions=args.trust_submissions,
+    )
 
 
 def _prairielearn_course(args: argparse.Namespace, console: Console) -> int:
@@ -643,41 +542,9 @@ def _prairielearn_course(args: argparse.Namespace, console: Console) -> int:
 
 def _prairielearn_grade(args: argparse.Namespace, console: Console) -> int:
     """Grade a PrairieLearn submission folder; whatever happens, leave a results.json."""
-    from grader.grading.grader import Grader
-    from grader.views import prairielearn
-    from grader.views.exports import write_atomically
+    from grader.platforms import prairielearn
 
-    try:
-        bank = _bank(args)
-        if args.exercise is not None:
-            bank.get(args.exercise)
-        chosen, passed_over = _submissions_in(args.submission)
-        if not chosen:
-            document = prairielearn.not_gradable([prairielearn.NO_SUBMISSION, *passed_over])
-        else:
-            with Grader(bank, _autograder_options(args)) as warm:
-                results = warm.grade_answers(chosen)
-                notes = (*passed_over, *warm.notices)
-            if args.exercise is not None:
-                results = [
-                    replace(
-                        r, exercises=tuple(e for e in r.exercises if e.exercise == args.exercise)
-                    )
-                    for r in results
-                ]
-            errors = prairielearn.cannot_run(results)
-            document = (
-                prairielearn.not_gradable(errors)
-                if errors
-                else prairielearn.results_document(
-                    results, lang=args.lang, notes=notes, mistakes=named_in(bank.exercises)
-                )
-            )
-    except Exception as error:
-        # A fault of the grader, not the student's: PrairieLearn must not use up an attempt.
-        what = str(error) if isinstance(error, GraderError) else f"{type(error).__name__}: {error}"
-        document = prairielearn.not_gradable([f"The autograder could not grade this: {what}"])
-    write_atomically(args.results, prairielearn.encode(document).decode("utf-8"))
+    prairielearn.grade(_job(args), exercise=args.exercise)
     return 0
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from grader.cli import _parser, _subcommands, main
 from grader.course.bank import Bank, load_bank
-from grader.grading import batch
+from grader.grading import batch, validate
 from grader.grading import grader as grading
 from grader.grading.grader import GradingOptions
 from grader.sandbox.confinement import Limits
@@ -269,6 +269,7 @@ def answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A submission folder holding one answer, with the grader and the batch replaced by
     stand-ins that stop with the options they were given."""
     monkeypatch.setattr(grading, "Grader", stop_grading)
+    monkeypatch.setattr(validate, "Grader", stop_grading)
     monkeypatch.setattr(batch, "run_batch", stop_batch)
     monkeypatch.delenv("GRADER_BANK", raising=False)
     for name in [n for n in os.environ if n.startswith("GITHUB_")]:

@@ -599,8 +599,15 @@ def test_run_by_hand_the_summary_is_printed_with_the_points(tmp_path: Path) -> N
     assert "**Below the 60% threshold.**" in printed[-1]
 
 
-def test_a_threshold_outside_0_to_100_is_refused(tmp_path: Path) -> None:
-    assert main(["--bank", str(ROOT), "ci", "--fail-under", "150", str(tmp_path)]) == 2
+@pytest.mark.parametrize("percent", ["-1", "150"])
+def test_a_threshold_outside_0_to_100_is_a_usage_error(
+    tmp_path: Path, percent: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--bank", str(ROOT), "ci", "--fail-under", percent, str(tmp_path)])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert f"--fail-under: a percentage is between 0 and 100, not {percent}" in error
 
 
 # -- what GitHub's consumers take, at any size -------------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +91,18 @@ def variants(exercise: Exercise) -> list[Variant]:
             for p, diagnosis in mistake_variants(exercise)
         ),
     ]
+
+
+def verdicts(
+    bank: Bank, options: GradingOptions, jobs: int = 1, only: list[str] | None = None
+) -> Generator[Verdict, None, None]:
+    """The verdicts of :func:`validate`, graded by one grader here or, with more than one
+    job, by :func:`validate_in_parallel`'s workers."""
+    if jobs > 1:
+        yield from validate_in_parallel(bank, options, jobs, only)
+        return
+    with Grader(bank, options) as grader:
+        yield from validate(bank, grader, only)
 
 
 def validate(bank: Bank, grader: Grader, only: list[str] | None = None) -> Iterator[Verdict]:

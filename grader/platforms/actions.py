@@ -17,14 +17,20 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.course.bank import Bank, load_bank
 from grader.course.submission import select_submissions
+from grader.diagnoses import named_in
 from grader.errors import GraderError
+from grader.feedback import Language
+from grader.results.model import SubmissionResult
+from grader.sandbox.confinement import Limits
+from grader.views.exports import write_atomically
 from grader.views.github import (
+    Policy,
     Report,
     Selection,
     annotation_commands,
@@ -32,6 +38,10 @@ from grader.views.github import (
     encode_classroom,
     job_summary,
 )
+from grader.views.junit import junit_xml
+
+if TYPE_CHECKING:
+    from grader.grading.grader import GradingOptions
 
 #: Folders of the student repository that hold course material, not answers (as do
 #: dot folders such as .github).
@@ -145,6 +155,86 @@ class Workflow:
             return Path(os.path.abspath(path)).relative_to(self.workspace).as_posix()  # noqa: PTH100
         except ValueError:
             return str(path)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What ``grader ci`` was asked for: which files, with which bank, in which language,
+    on what budget, when to fail, and where the JUnit XML goes."""
+
+    #: The files to grade; none, those the event changes (or, ``everything``, all).
+    paths: tuple[Path, ...] = ()
+    everything: bool = False
+    #: The bank the workflow names; none, the one ``GRADER_BANK`` names, if any.
+    bank: Path | None = None
+    lang: Language = "ko"
+    policy: Policy = field(default_factory=Policy)
+    junit: Path | None = None
+    timeout: float = Limits.cpu_seconds
+    wall_timeout: float | None = None
+    trust_submissions: bool = False
+
+
+def run(request: Request, print_line: Callable[[str], None]) -> int:
+    """Grade what ``request`` and the workflow's event say, and report it everywhere
+    GitHub reads (see :func:`publish`); give the step's exit status."""
+    workflow = Workflow.from_environment()
+    keep_the_workspace_off_the_import_path(workflow.workspace)
+    bank, refused_bank = instructor_bank(workflow, request.bank or os.environ.get("GRADER_BANK"))
+    selection = select(workflow, list(request.paths), everything=request.everything)
+    options = _options(request, bank, workflow)
+    results, notices = _graded(bank, options, selection, workflow.student)
+    report = Report(
+        workflow=workflow,
+        results=results,
+        titles={e.id: e.title.in_language(request.lang) for e in bank.exercises},
+        hidden=options.hidden,
+        bank_version=bank.version,
+        lang=request.lang,
+        policy=request.policy,
+        selection=selection,
+        notices=(*([refused_bank] if refused_bank else []), *notices),
+        mistakes=named_in(bank.exercises),
+    )
+    if request.junit is not None:
+        write_atomically(request.junit, _junit(report, workflow))
+    return publish(report, workflow, print_line)
+
+
+def _options(request: Request, bank: Bank, workflow: Workflow) -> GradingOptions:
+    # Imported here, as the grader is: neither is needed to answer --help.
+    from grader.grading.grader import GradingOptions
+
+    limits = Limits.from_timeouts(request.timeout, request.wall_timeout)
+    return GradingOptions.for_ci(
+        limits, bank, workflow.workspace, trust_submissions=request.trust_submissions
+    )
+
+
+def _graded(
+    bank: Bank, options: GradingOptions, selection: Selection, student: str
+) -> tuple[list[SubmissionResult], list[str]]:
+    """The selection's results and the grader's notices; no grader starts for no file."""
+    if not selection.files:
+        return [], []
+    from grader.grading.grader import Grader
+
+    with Grader(bank, options) as warm:
+        return warm.grade_answers(selection.files, student), warm.notices
+
+
+def _junit(report: Report, workflow: Workflow) -> str:
+    """The report's results as JUnit XML, files named as the repository names them and
+    each testcase at the line where its exercise's answer begins."""
+    results = report.results
+    relative = [replace(r, path=workflow.relative(r.path)) for r in results]
+    lines = {
+        workflow.relative(r.path): {
+            e.exercise: report.line_of(r, e.exercise) or 0 for e in r.exercises
+        }
+        for r in results
+    }
+    return junit_xml(relative, report.lang, lines)
 
 
 def instructor_bank(workflow: Workflow, named: str | Path | None) -> tuple[Bank, str | None]:

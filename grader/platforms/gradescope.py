@@ -1,28 +1,34 @@
-"""Gradescope's autograder bundle: ``setup.sh``, ``run_autograder`` and the zip that runs
-the bank inside Gradescope.
+"""Gradescope's autograder: the bundle (``setup.sh``, ``run_autograder`` and the zip) that
+runs the bank inside Gradescope, and the grading of each submission it runs.
 
 Gradescope builds an image by running the bundle's ``setup.sh`` once, then runs
 ``run_autograder`` for every submission: the student's files are in
 ``/autograder/submission`` and the grade goes to
 ``/autograder/results/results.json``, rendered by :mod:`grader.views.gradescope`.
 The bundle's layout is that of Gradescope's autograder specification
-(https://gradescope-autograders.readthedocs.io/en/latest/specs/).
+(https://gradescope-autograders.readthedocs.io/en/latest/specs/); :func:`grade` is what
+``run_autograder`` runs.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import stat
 import zipfile
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import grader
+from grader import messages
 from grader.course.bank import Bank
+from grader.diagnoses import named_in
 from grader.errors import GraderError
 from grader.feedback import Language
+from grader.platforms import autograder
 from grader.views.exports import write_atomically
-from grader.views.gradescope import Visibility
+from grader.views.gradescope import Visibility, failure_document, results_document
 
 _SETUP = """\
 #!/usr/bin/env bash
@@ -126,3 +132,33 @@ def _zip(out: Path) -> Path:
             bundle.writestr(info, path.read_bytes())
     temporary.replace(target)
     return target
+
+
+def grade(job: autograder.Job, *, hidden_visibility: Visibility = "after_published") -> None:
+    """Grade ``job``'s folder and write its ``results.json``, whatever happens.
+
+    No notebook or module to grade is a score of 0 saying what to submit; a bank that
+    cannot load, a bad budget or a fault of the grader's own is a score of 0 saying the
+    autograder could not grade it, so that the student never waits on a missing file.
+    """
+    try:
+        document = _document(job, hidden_visibility)
+    except Exception as error:
+        document = failure_document(autograder.could_not_grade(error))
+    write_atomically(job.results, json.dumps(document, ensure_ascii=False, indent=1))
+
+
+def _document(job: autograder.Job, hidden_visibility: Visibility) -> dict[str, Any]:
+    bank = job.load_bank()
+    chosen, passed_over = autograder.submissions_in(job.folder)
+    if not chosen:
+        said = messages.no_submission_found()
+        return failure_document("\n".join([said.ko, said.en, *passed_over]))
+    graded = autograder.grade(job, bank, chosen, passed_over)
+    return results_document(
+        graded.results,
+        lang=job.lang,
+        hidden_visibility=hidden_visibility,
+        notes=graded.notes,
+        mistakes=named_in(bank.exercises),
+    )

@@ -4,8 +4,8 @@ bank and the entrypoint in ``serverFilesCourse``, and the image the grading runs
 PrairieLearn copies a question's submission to ``/grade/student`` and the files the
 question names in ``serverFilesCourse`` to ``/grade/serverFilesCourse``, runs the
 image's entrypoint without network, and reads ``/grade/results/results.json``
-(rendered by :mod:`grader.views.prairielearn`). The fields are those of PrairieLearn's
-"External Grading" documentation.
+(rendered by :mod:`grader.views.prairielearn`); :func:`grade` is what the entrypoint
+runs. The fields are those of PrairieLearn's "External Grading" documentation.
 """
 
 from __future__ import annotations
@@ -19,11 +19,20 @@ from typing import Any
 
 import grader
 from grader.course.bank import Bank, Exercise
+from grader.diagnoses import named_in
 from grader.errors import GraderError
 from grader.feedback import Language
 from grader.messages.material import PRAIRIELEARN
+from grader.platforms import autograder
 from grader.platforms.gradescope import requirements
 from grader.views.exports import write_atomically
+from grader.views.prairielearn import (
+    NO_SUBMISSION,
+    cannot_run,
+    encode,
+    not_gradable,
+    results_document,
+)
 
 #: Where the course files put the bank and the grader, below serverFilesCourse.
 COURSE_FOLDER = "tf-grader"
@@ -161,3 +170,38 @@ def _question(out: Path, exercise: Exercise, *, image: str, timeout: int) -> lis
     )
     write_atomically(folder / "question.html", page)
     return [folder / "info.json", folder / "question.html"]
+
+
+def grade(job: autograder.Job, *, exercise: str | None = None) -> None:
+    """Grade ``job``'s folder, as the question of ``exercise`` if one is named, and write
+    its ``results.json``, whatever happens.
+
+    Nothing to score (no notebook or module, or files that did not run and answered
+    nothing) is not gradable, saying why; so is every fault of the grader's (a bank that
+    cannot load, an exercise it does not have, a bad budget, a bug).
+    """
+    try:
+        document = _document(job, exercise)
+    except Exception as error:
+        # A fault of the grader, not the student's: PrairieLearn must not use up an attempt.
+        document = not_gradable([autograder.could_not_grade(error)])
+    write_atomically(job.results, encode(document).decode("utf-8"))
+
+
+def _document(job: autograder.Job, exercise: str | None) -> dict[str, Any]:
+    bank = job.load_bank()
+    if exercise is not None:
+        bank.get(exercise)
+    chosen, passed_over = autograder.submissions_in(job.folder)
+    if not chosen:
+        return not_gradable([NO_SUBMISSION, *passed_over])
+    graded = autograder.grade(job, bank, chosen, passed_over)
+    results = graded.results
+    if exercise is not None:
+        results = [result.only(exercise) for result in results]
+    errors = cannot_run(results)
+    if errors:
+        return not_gradable(errors)
+    return results_document(
+        results, lang=job.lang, notes=graded.notes, mistakes=named_in(bank.exercises)
+    )

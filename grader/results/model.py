@@ -157,6 +157,15 @@ class SubmissionResult:
     def exercise(self, exercise_id: str) -> ExerciseResult | None:
         return next((e for e in self.exercises if e.exercise == exercise_id), None)
 
+    def only(self, exercise_id: str) -> SubmissionResult:
+        """This result as graded for one exercise: its checks, and the cells of its section
+        (with those of no section), for a question or a check that asks for that one."""
+        return replace(
+            self,
+            exercises=tuple(e for e in self.exercises if e.exercise == exercise_id),
+            cells=tuple(c for c in self.cells if c.exercise in (exercise_id, None)),
+        )
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["points"] = self.points

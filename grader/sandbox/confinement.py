@@ -26,6 +26,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.errors import GraderError
+
 _CLONE_NEWNS = 0x00020000
 _CLONE_NEWUTS = 0x04000000
 _CLONE_NEWIPC = 0x08000000
@@ -70,6 +72,36 @@ class Limits:
     #: Base64 characters of the images (plots) the whole submission's cells may display:
     #: a budget of their own, so that a few figures never crowd out the text after them.
     image_bytes: int = 4 * 1024 * 1024
+
+    @classmethod
+    def from_timeouts(cls, cpu_seconds: float, wall_seconds: float | None = None) -> Limits:
+        """Limits for a submission whose sections may each use ``cpu_seconds`` (``--timeout``)
+        and ``wall_seconds`` (``--wall-timeout``, by default ``WALL_FACTOR`` times as long).
+
+        The whole submission may use ``TOTAL_FACTOR`` sections' worth, so that a longer
+        budget per section is not cut short by the totals. Raise GraderError, naming the
+        option, for a time that is not a positive number of seconds.
+        """
+        cpu = float(cpu_seconds)
+        if not 0 < cpu < 1e6:
+            raise GraderError(f"--timeout must be a positive number of seconds, not {cpu:g}")
+        wall = wall_seconds
+        if wall is None:
+            wall = max(cls.wall_seconds, WALL_FACTOR * cpu)
+        elif not 0 < wall < 1e6:
+            raise GraderError(f"--wall-timeout must be a positive number of seconds, not {wall:g}")
+        return cls(
+            cpu_seconds=cpu,
+            wall_seconds=float(wall),
+            total_cpu_seconds=max(cls.total_cpu_seconds, TOTAL_FACTOR * cpu),
+            total_wall_seconds=max(cls.total_wall_seconds, TOTAL_FACTOR * float(wall)),
+        )
+
+
+#: A section's wall clock is this many times its CPU time unless told otherwise.
+WALL_FACTOR = 5
+#: The whole submission may use this many sections' worth of time.
+TOTAL_FACTOR = 15
 
 
 @dataclass(frozen=True)

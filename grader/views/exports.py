@@ -1,7 +1,8 @@
 """Grade files rendered from stored results, for the gradebooks instructors already use.
 
 ``grades.csv`` (a row per student, a column per exercise), ``results.json``
-(everything, per check) and ``canvas.csv`` (Canvas's gradebook import). Each is
+(everything, per check) and ``canvas.csv`` (Canvas's gradebook import); ``grader export``
+also writes Gradescope's ``results.json`` per student and JUnit XML. Each is
 written to a temporary file and moved into place, so a full disk or a crash
 leaves the previous file whole instead of a truncated one.
 
@@ -21,8 +22,11 @@ from typing import Any
 
 from grader.course.bank import Bank
 from grader.errors import GraderError, StoreError
+from grader.feedback import Language
 from grader.results.model import SubmissionResult
 from grader.text import safe_text
+from grader.views import gradescope
+from grader.views.junit import junit_xml
 
 #: What could not be exported or rendered for a student, by student.
 Problems = dict[str, str]
@@ -35,6 +39,47 @@ FORMATS = {
     "gradescope": "gradescope",
     "junit": "junit.xml",
 }
+
+
+def write_format(
+    format: str,
+    results: list[SubmissionResult],
+    out: Path,
+    *,
+    lang: Language = "ko",
+    hidden_visibility: gradescope.Visibility = "after_published",
+    assignment: str = "TensorFlow/Keras",
+    roster: Path | None = None,
+    per_exercise: bool = False,
+) -> list[str]:
+    """Write ``results`` to ``out`` in ``format``, one of :data:`FORMATS`; give the students
+    the Canvas ``roster`` does not know.
+
+    ``gradescope`` is a folder holding a ``<student>/results.json`` each (hidden checks
+    shown as ``hidden_visibility`` says); ``canvas`` reads ``roster``, a gradebook
+    exported from Canvas, to match students, with one ``assignment`` column or one per
+    exercise; the others are one file each.
+    """
+    if format == "gradescope":
+        for result in results:
+            document = gradescope.results_document(
+                [result], lang=lang, hidden_visibility=hidden_visibility
+            )
+            text = json.dumps(document, ensure_ascii=False, indent=1)
+            write_atomically(out / result.student / "results.json", text)
+        return []
+    unknown: list[str] = []
+    if format == "canvas":
+        rows = read_canvas_roster(roster) if roster else None
+        text, unknown = canvas_csv(results, assignment, rows, per_exercise=per_exercise)
+    elif format == "junit":
+        text = junit_xml(results, lang)
+    elif format == "gradebook":
+        text = grades_csv(results, exercise_ids(results))
+    else:
+        raise GraderError(f"no export format {format!r}: choose one of {', '.join(FORMATS)}")
+    write_atomically(out, text)
+    return unknown
 
 
 def write_atomically(path: Path, text: str) -> None:
