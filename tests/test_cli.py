@@ -12,6 +12,7 @@ import pytest
 
 from grader.cli import _parser, _subcommands, main
 from grader.course.bank import Bank, load_bank
+from grader.errors import GraderError
 from grader.grading import batch, validate
 from grader.grading import grader as grading
 from grader.grading.grader import GradingOptions
@@ -237,6 +238,18 @@ def test_the_named_modes_give_the_options_the_command_line_gave_before(tmp_path:
     assert GradingOptions.for_autograder(LIMITS, submission, results) == GradingOptions(
         limits=LIMITS, hidden_paths=(str(submission.resolve()), str(results.resolve().parent))
     )
+
+
+def test_a_timeout_gives_a_wall_clock_and_totals_that_grow_with_it() -> None:
+    short = Limits.from_timeouts(20)
+    assert (short.cpu_seconds, short.wall_seconds) == (20.0, Limits.wall_seconds)
+    assert (short.total_cpu_seconds, short.total_wall_seconds) == (900.0, 4500.0)
+    long = Limits.from_timeouts(100, 900)
+    assert (long.cpu_seconds, long.wall_seconds) == (100.0, 900.0)
+    assert (long.total_cpu_seconds, long.total_wall_seconds) == (1500.0, 13500.0)
+    for cpu, wall in ((0, None), (20, -1)):
+        with pytest.raises(GraderError, match="must be a positive number of seconds"):
+            Limits.from_timeouts(cpu, wall)
 
 
 def test_ci_runs_hidden_checks_only_with_a_bank_that_has_them(tmp_path: Path) -> None:

@@ -25,10 +25,12 @@ from grader.diagnoses import named_in
 from grader.errors import GraderError
 from grader.feedback import Language, Message
 from grader.platforms.actions import (
+    Request,
     Workflow,
     instructor_bank,
     keep_the_workspace_off_the_import_path,
     publish,
+    run,
     select,
 )
 from grader.platforms.release import release
@@ -608,6 +610,49 @@ def test_a_threshold_outside_0_to_100_is_a_usage_error(
     assert stopped.value.code == 2
     error = capsys.readouterr().err
     assert f"--fail-under: a percentage is between 0 and 100, not {percent}" in error
+
+
+class _Grader:
+    """Stands in for the warm grader: grades every file as :func:`submission` is graded."""
+
+    def __init__(self, *args: object) -> None:
+        self.notices = ["no network namespace"]
+
+    def __enter__(self) -> _Grader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def grade_answers(self, paths: list[Path], student: str) -> list[SubmissionResult]:
+        return [replace(submission(student), path=str(path)) for path in paths]
+
+
+def test_run_grades_the_files_given_and_reports_them_where_github_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from grader.grading import grader as grading
+
+    monkeypatch.setattr(grading, "Grader", _Grader)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    for name in [n for n in os.environ if n.startswith("GITHUB_") or n == "GRADER_BANK"]:
+        monkeypatch.delenv(name)
+    workspace = tmp_path / "repo"
+    (workspace / "work").mkdir(parents=True)
+    answer = workspace / "work" / "kim.py"
+    answer.write_text("import tensorflow as tf\n# EXERCISE: one_hot\nx = 1\n")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(workspace))
+    monkeypatch.setenv("GITHUB_ACTOR", "kim")
+    junit = tmp_path / "junit.xml"
+    request = Request(paths=(answer,), bank=ROOT, lang="en", junit=junit)
+    printed: list[str] = []
+    assert run(request, printed.append) == 1  # an answered exercise lost points
+    assert "Points 6/13" in printed and "no network namespace" in printed[-1]
+    assert "Hidden checks ran" in printed[-1]
+    xmlschema.XMLSchema(SCHEMAS / "junit.xsd").validate(str(junit))
+    assert 'file="work/kim.py" line="2"' in junit.read_text(encoding="utf-8")
+    never = replace(request, policy=Policy(never_fail=True), junit=None)
+    assert run(never, printed.append) == 0
 
 
 # -- what GitHub's consumers take, at any size -------------------------------

@@ -13,11 +13,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from grader import messages
 from grader.cli import main
 from grader.course.bank import Bank, load_bank
 from grader.diagnoses import named_in
 from grader.errors import GraderError
 from grader.feedback import Language
+from grader.platforms import gradescope
+from grader.platforms.autograder import Job
 from grader.platforms.gradescope import write_bundle
 from grader.views.gradescope import failure_document, results_document
 
@@ -198,6 +201,46 @@ def test_run_autograder_always_leaves_a_results_file(
         assert test["output"].startswith("틀림\ufffd") and test["status"] == "failed"
     else:
         assert document["score"] == 0 and "bug" in document["output"]
+
+
+def test_grade_on_a_folder_without_a_submission_says_what_to_submit(tmp_path: Path) -> None:
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission" / "notes.txt").write_text("hello")
+    results = tmp_path / "results" / "results.json"
+    gradescope.grade(Job(tmp_path / "submission", results, bank=ROOT))
+    document = json.loads(results.read_text(encoding="utf-8"))
+    jsonschema.validate(document, SCHEMA)
+    said = messages.no_submission_found()
+    assert document["score"] == 0 and document["tests"] == []
+    assert document["output"] == f"{said.ko}\n{said.en}"
+
+
+#: Faults of the grader's: what the job is given, and what the student reads of it.
+FAULTS = {
+    "a bug": (ROOT, 20.0, "RuntimeError: bug"),
+    "a bad budget": (ROOT, -1.0, "--timeout must be a positive number of seconds, not -1"),
+    "no bank": (Path("/nowhere"), 20.0, "/nowhere"),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_grade_turns_a_fault_of_the_graders_into_a_results_file_saying_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str
+) -> None:
+    from grader.grading import grader as grading
+
+    bank, timeout, said = FAULTS[fault]
+    _FakeGrader.answer = RuntimeError("bug")
+    monkeypatch.setattr(grading, "Grader", _FakeGrader)
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission" / "a.py").write_text("# EXERCISE: one_hot\nx = 1\n")
+    results = tmp_path / "results.json"
+    gradescope.grade(Job(tmp_path / "submission", results, bank=bank, timeout=timeout))
+    document = json.loads(results.read_text(encoding="utf-8"))
+    jsonschema.validate(document, SCHEMA)
+    assert document["score"] == 0
+    assert document["output"].startswith("The autograder could not grade this: ")
+    assert said in document["output"]
 
 
 def test_results_hold_only_valid_unicode() -> None:

@@ -8,6 +8,7 @@ import math
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import jsonschema
 import pytest
@@ -17,9 +18,12 @@ from grader.course.bank import Bank, load_bank
 from grader.diagnoses import named_in
 from grader.errors import GraderError
 from grader.feedback import Language, Message
+from grader.platforms import prairielearn
+from grader.platforms.autograder import Job
 from grader.platforms.prairielearn import write_course
 from grader.results.model import CheckOutcome, ExerciseResult, SubmissionResult
 from grader.views.prairielearn import (
+    NO_SUBMISSION,
     RESULTS_BYTES,
     cannot_run,
     encode,
@@ -149,6 +153,78 @@ def test_a_bank_that_cannot_load_is_not_the_students_fault(tmp_path: Path) -> No
     document = json.loads(results.read_text(encoding="utf-8"))
     jsonschema.validate(document, RESULTS)
     assert document["gradable"] is False and "nowhere" in document["format_errors"][0]
+
+
+class _Grader:
+    """Stands in for the warm grader: gives the results (or raises) the test chose."""
+
+    answer: ClassVar[list[SubmissionResult] | Exception] = []
+
+    def __init__(self, *args: object) -> None:
+        self.notices: list[str] = []
+
+    def __enter__(self) -> _Grader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def grade_answers(self, chosen: object) -> list[SubmissionResult]:
+        if isinstance(_Grader.answer, Exception):
+            raise _Grader.answer
+        return _Grader.answer
+
+
+@pytest.fixture
+def student(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder holding one answer, graded by a stand-in for the grader."""
+    from grader.grading import grader as grading
+
+    monkeypatch.setattr(grading, "Grader", _Grader)
+    folder = tmp_path / "student"
+    folder.mkdir()
+    (folder / "a.py").write_text("# EXERCISE: one_hot\nx = 1\n")
+    return folder
+
+
+def graded(folder: Path, exercise: str | None = None, bank: Path = ROOT) -> dict[str, object]:
+    results = folder.parent / "results" / "results.json"
+    prairielearn.grade(Job(folder, results, bank=bank, lang="en"), exercise=exercise)
+    document: dict[str, object] = json.loads(results.read_text(encoding="utf-8"))
+    jsonschema.validate(document, RESULTS)
+    return document
+
+
+def test_grade_on_a_folder_without_a_submission_is_not_gradable(tmp_path: Path) -> None:
+    (tmp_path / "student").mkdir()
+    assert graded(tmp_path / "student") == {"gradable": False, "format_errors": [NO_SUBMISSION]}
+
+
+def test_grade_scores_only_the_questions_exercise(student: Path) -> None:
+    _Grader.answer = [submission()]
+    document = graded(student, exercise="one_hot")
+    tests = document["tests"]
+    assert isinstance(tests, list) and {t["name"].split(":")[0] for t in tests} == {"one_hot"}
+    # The tensors exercise's 2 points are another question's: 6 of one_hot's 11.
+    assert document["gradable"] is True and document["score"] == round(6 / 11, 6)
+
+
+@pytest.mark.parametrize(
+    ("answer", "exercise", "said"),
+    [
+        (RuntimeError("bug"), None, "RuntimeError: bug"),
+        ([], "no_such_exercise", "no_such_exercise"),
+    ],
+)
+def test_grade_makes_a_fault_of_the_graders_not_gradable(
+    student: Path, answer: list[SubmissionResult] | Exception, exercise: str | None, said: str
+) -> None:
+    _Grader.answer = answer
+    document = graded(student, exercise=exercise)
+    assert document["gradable"] is False
+    errors = document["format_errors"]
+    assert isinstance(errors, list) and len(errors) == 1
+    assert errors[0].startswith("The autograder could not grade this: ") and said in errors[0]
 
 
 @pytest.fixture(scope="module")

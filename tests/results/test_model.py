@@ -41,3 +41,14 @@ def test_a_tie_keeps_the_first_file() -> None:
     second = file_result("b.py", one_hot=(True, 1.0))
     kept = best_answers([first, second])
     assert kept[0].exercises and not kept[1].exercises
+
+
+def test_a_result_for_one_exercise_keeps_its_checks_and_the_cells_of_its_section() -> None:
+    from grader.results.model import CellRun
+
+    cells = (CellRun(0, None, "ok"), CellRun(1, "one_hot", "ok"), CellRun(2, "tensors", "ok"))
+    result = replace(file_result("a.ipynb", one_hot=(True, 1.0), tensors=(True, 2.0)), cells=cells)
+    only = result.only("one_hot")
+    assert [e.exercise for e in only.exercises] == ["one_hot"]
+    assert [c.cell for c in only.cells] == [0, 1]
+    assert only.points == 1.0 and only.path == result.path

@@ -22,6 +22,7 @@ from grader.views.exports import (
     results_json,
     write_atomically,
     write_exports,
+    write_format,
 )
 
 from ..results.test_store import result
@@ -129,6 +130,21 @@ def test_export_writes_every_format_from_the_store(batch_out: Path) -> None:
         jsonschema.validate(document, schema)
         assert document["score"] == score
     xmlschema.XMLSchema(SCHEMAS / "junit.xsd").validate(str(batch_out / "junit.xml"))
+
+
+def test_a_canvas_export_names_the_students_its_roster_does_not_know(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Student,ID,SIS User ID,SIS Login ID,Section\nKim,1,S-1,kim,A\n")
+    out = tmp_path / "canvas.csv"
+    results = [result("kim", 2.0), result("ghost", 0.0)]
+    assert write_format("canvas", results, out, assignment="TF", roster=roster) == ["ghost"]
+    assert [row[-1] for row in csv.reader(out.open(encoding="utf-8"))][2:] == ["2", "0"]
+
+
+def test_a_format_export_does_not_have_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(GraderError, match="gradebook, canvas, gradescope, junit"):
+        write_format("excel", [result("kim", 1.0)], tmp_path / "grades.xlsx")
+    assert not list(tmp_path.iterdir())
 
 
 def test_export_without_a_store_says_to_run_batch(tmp_path: Path) -> None:
