@@ -293,6 +293,7 @@ def _add_prairielearn(commands: Any) -> None:
 
 
 def _limits(args: argparse.Namespace) -> Limits:
+    """The budget ``--timeout`` and ``--wall-timeout`` give (see :meth:`Limits.from_timeouts`)."""
     return Limits.from_timeouts(args.timeout, args.wall_timeout)
 
 
