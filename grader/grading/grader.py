@@ -117,6 +117,10 @@ class Grader:
         self.zygote = zygote or warm_runners()
         self.references = ReferenceSolutions()
         self.notices: list[str] = []
+        #: Each exercise's outcomes for a submission that does not answer it, once a
+        #: submission has given them (:attr:`CheckPlugin.not_answered`): they depend on
+        #: the bank alone, so later submissions do not collect that exercise's checks.
+        self.not_answered: dict[str, tuple[CheckOutcome, ...]] = {}
         register_hypothesis_profile()
         hidden = {str(bank.root), *options.hidden_paths}
         self._confinement = Confinement(options.limits, tuple(sorted(hidden)))
@@ -269,10 +273,18 @@ class _SubmissionRun:
             return len(self.submission.chunks)
         return self._points.get(exercise, 1 << 30)
 
+    def unanswered(self, exercise: str) -> bool:
+        """Whether the exercise's checks can only say "not answered": the submission has
+        markers but none for it. This rests on the grader's own reading of the file, never
+        on anything its runner reports."""
+        if self.session is None:
+            return False
+        return self.submission.has_markers and exercise not in self._points
+
     def student_for(self, exercise: str) -> StudentNamespace:
         if self.session is None:
             raise NotRun(self.unavailable or "the submission was not run")
-        if self.submission.has_markers and exercise not in self._points:
+        if self.unanswered(exercise):
             raise NotAnswered(exercise)
         self._run_chunks_until(self.position(exercise))
         if self.session.gone is not None:
@@ -305,17 +317,33 @@ class _SubmissionRun:
     # -- driving ----------------------------------------------------------
 
     def check(self) -> None:
-        paths = [str(p) for e in self.exercises for p, _ in self.grader.check_paths(e)]
+        """Run the submission's checks; those of an exercise it does not answer are not run,
+        and once an earlier submission has given their outcomes, not collected either."""
+        to_collect = []
+        for exercise in self.exercises:
+            known = self.grader.not_answered.get(exercise.id)
+            if known is not None and self.unanswered(exercise.id):
+                self.outcomes[exercise.id].extend(known)
+            else:
+                to_collect.append(exercise)
+        self._run_checks(to_collect)
+
+    def _run_checks(self, exercises: list[Exercise]) -> None:
+        paths = [str(p) for e in exercises for p, _ in self.grader.check_paths(e)]
         if not paths:
             return
-        exit_code = run_checks(paths, self.grader.bank.root, CheckPlugin(self))
+        plugin = CheckPlugin(self)
+        exit_code = run_checks(paths, self.grader.bank.root, plugin)
         if exit_code == pytest.ExitCode.INTERRUPTED:
             # pytest turns Ctrl-C into an exit code; the caller must stop as for any Ctrl-C.
             raise KeyboardInterrupt
         if self._bank_failures:
             raise BankError("a check file fails to import:\n" + "\n".join(self._bank_failures))
-        if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        # No check is left to run when every one is of an exercise the file does not answer.
+        all_skipped = exit_code == pytest.ExitCode.NO_TESTS_COLLECTED and bool(plugin.not_answered)
+        if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not all_skipped:
             raise GraderError(f"pytest stopped with {exit_code!r} while running the checks")
+        self.grader.not_answered.update(plugin.not_answered)
 
     def finish_cells(self) -> None:
         self._run_chunks_until(len(self.submission.chunks))

@@ -44,6 +44,7 @@ class GradingContext(Protocol):
 
     def check_file(self, path: Path) -> tuple[str, Visibility] | None: ...
     def position(self, exercise: str) -> int: ...
+    def unanswered(self, exercise: str) -> bool: ...
     def student_for(self, exercise: str) -> Any: ...
     def reference_for(self, exercise: str) -> Any: ...
     def record(self, outcome: CheckOutcome) -> None: ...
@@ -124,6 +125,8 @@ class CheckPlugin:
 
     def __init__(self, context: GradingContext) -> None:
         self._context = context
+        #: The outcomes of each exercise whose checks were not run (see _skip_unanswered).
+        self.not_answered: dict[str, tuple[CheckOutcome, ...]] = {}
 
     def _where(self, node: pytest.Item) -> tuple[str, Visibility]:
         found = self._context.check_file(Path(str(node.path)))
@@ -150,11 +153,41 @@ class CheckPlugin:
         config.addinivalue_line("markers", "points(n): how many points the check is worth")
         register_hypothesis_profile()
 
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
         items.sort(key=lambda item: self._context.position(self._where(item)[0]))
+        skipped = self._skip_unanswered(items)
+        if skipped:
+            config.hook.pytest_deselected(items=skipped)
+            gone = set(map(id, skipped))
+            items[:] = [item for item in items if id(item) not in gone]
         material = seed_material(self._context)
         for item in items:
             pin_hypothesis_seed(item, material)
+
+    def _skip_unanswered(self, items: list[pytest.Item]) -> list[pytest.Item]:
+        """Deselect the checks of each exercise the submission does not answer, and record
+        their outcomes, "not answered", as running them would have.
+
+        Running them would only set up ``student``, which raises
+        :class:`~grader.errors.NotAnswered`, once per check: most of a submission's checks,
+        for a notebook that answers one exercise of a course. An exercise is skipped only
+        when every check of it would stop there (see :func:`stops_at_student`), so that its
+        outcomes and their order are those of a run.
+        """
+        by_exercise: dict[str, list[pytest.Item]] = {}
+        for item in items:
+            by_exercise.setdefault(self._where(item)[0], []).append(item)
+        skipped: list[pytest.Item] = []
+        for exercise, checks in by_exercise.items():
+            if self._context.unanswered(exercise) and all(map(stops_at_student, checks)):
+                error = NotAnswered(exercise)
+                self.not_answered[exercise] = tuple(self._outcome(c, error, 0.0) for c in checks)
+                for outcome in self.not_answered[exercise]:
+                    self._context.record(outcome)
+                skipped += checks
+        return skipped
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -170,7 +203,8 @@ class CheckPlugin:
         a failed check, for text no one reads: the verdict carries the feedback.
         """
         if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
-            self._context.record(self._outcome(item, call))
+            error = call.excinfo.value if call.excinfo is not None else None
+            self._context.record(self._outcome(item, error, call.duration))
         outcome: Literal["passed", "failed", "skipped"] = "passed"
         longrepr: Any = None
         if call.excinfo is not None:
@@ -194,7 +228,9 @@ class CheckPlugin:
             call.stop,
         )
 
-    def _outcome(self, item: pytest.Item, call: pytest.CallInfo[None]) -> CheckOutcome:
+    def _outcome(
+        self, item: pytest.Item, error: BaseException | None, seconds: float
+    ) -> CheckOutcome:
         exercise, visibility = self._where(item)
         marker = item.get_closest_marker("points")
         max_points = float(marker.args[0]) if marker and marker.args else 1.0
@@ -203,8 +239,8 @@ class CheckPlugin:
         fraction: float = 1.0
         message: Message | None = None
         diagnosis: str | None = None
-        if call.excinfo is not None:
-            outcome, fraction, message, diagnosis = verdict(call.excinfo.value, visibility, title)
+        if error is not None:
+            outcome, fraction, message, diagnosis = verdict(error, visibility, title)
         return CheckOutcome(
             exercise=exercise,
             check=f"{Path(str(item.path)).stem}::{item.name}",
@@ -215,8 +251,42 @@ class CheckPlugin:
             max_points=max_points,
             message=message,
             diagnosis=diagnosis,
-            seconds=call.duration,
+            seconds=seconds,
         )
+
+
+#: Marks that do nothing before a check's first fixture is set up; any other (``skipif``,
+#: ``usefixtures``, ``xfail``...) may end or change a check before ``student`` is reached.
+_INERT_MARKS = frozenset({"points", "parametrize", "hypothesis"})
+
+
+def stops_at_student(item: pytest.Item) -> bool:
+    """Whether the plugin's ``student`` is the first fixture the check sets up.
+
+    For a submission that does not answer the check's exercise, such a check ends in
+    setting it up, with :class:`~grader.errors.NotAnswered`, before any other fixture, the
+    check's body or hypothesis has run. pytest sets fixtures up in the order of
+    ``fixturenames``, each after the fixtures it asks for; anything this does not follow
+    (an unknown mark, a fixture that overrides another) counts as not stopping there.
+    """
+    if any(mark.name not in _INERT_MARKS for mark in item.iter_markers()):
+        return False
+    info = getattr(item, "_fixtureinfo", None)
+    names: list[str] = list(getattr(item, "fixturenames", ()))
+    if info is None or not names:
+        return False
+    name, seen = names[0], set[str]()
+    while name not in seen:
+        seen.add(name)
+        definitions = info.name2fixturedefs.get(name)
+        if not definitions:
+            return False
+        wanted = [arg for arg in definitions[-1].argnames if arg != "request"]
+        if not wanted:
+            # The plugin's fixtures are the ones without a node (baseid "").
+            return name == "student" and definitions[-1].baseid == ""
+        name = wanted[0]
+    return False
 
 
 def check_title(item: pytest.Item) -> Message:
