@@ -30,8 +30,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from batch import CELL_SECONDS, make_class  # noqa: E402
 
-from grader.bank import load_bank  # noqa: E402
-from grader.grading import Grader, GradingOptions  # noqa: E402
+from grader.course.bank import load_bank  # noqa: E402
+from grader.grading.grader import Grader, GradingOptions  # noqa: E402
 from grader.sandbox.confinement import Limits  # noqa: E402
 
 

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from grader import plugin as check_plugin
-from grader.bank import Bank
+from grader.course.bank import Bank
 from grader.errors import NotAnswered
-from grader.grading import Grader
-from grader.plugin import CheckPlugin, run_checks
-from grader.results import CheckOutcome, SubmissionResult, Visibility
+from grader.grading import plugin as check_plugin
+from grader.grading.grader import Grader
+from grader.grading.plugin import CheckPlugin, run_checks
+from grader.results.model import CheckOutcome, SubmissionResult, Visibility
 
-from .conftest import NotebookWriter, solution_source
+from ..conftest import NotebookWriter, solution_source
 
 #: Every kind of check the bank has: plain, parametrized, through a fixture of its own
 #: that asks for the student, and hypothesis's; each notes that it ran.
