@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from grader.feedback import Message, expect, fail, partial_credit, plural, readable
 
 if TYPE_CHECKING:
+    from grader.course.bank import from_starter
     from grader.errors import StudentError
     from grader.grading.checks import (
         dense_layers,
@@ -58,6 +59,7 @@ _LAZY: dict[str, str] = {
     "expect_number": "grader.grading.checks",
     "expect_tensor": "grader.grading.checks",
     "expect_variable": "grader.grading.checks",
+    "from_starter": "grader.course.bank",
     "loss_name": "grader.grading.checks",
     "optimizer_name": "grader.grading.checks",
     "particle": "grader.korean",
@@ -84,6 +86,7 @@ __all__ = [
     "expect_tensor",
     "expect_variable",
     "fail",
+    "from_starter",
     "loss_name",
     "optimizer_name",
     "partial_credit",

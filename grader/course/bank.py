@@ -16,12 +16,14 @@ are never mistaken for results against another.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import grader
 from grader.diagnoses import Diagnosis, from_toml
@@ -84,6 +86,40 @@ def find_bank_root(*starts: Path) -> Path:
     raise BankError(
         f"no exercise bank found at or above {places[0]}: run from the course folder, "
         "or pass --bank PATH (or set GRADER_BANK)."
+    )
+
+
+def from_starter(check_file: str | Path, name: str) -> Any:
+    """The function ``name`` as the exercise's starter defines it, for a check of that
+    exercise (``make_points = from_starter(__file__, "make_points")``).
+
+    Data a student is given to start from (points, labels, a seed) is written once, in the
+    starter, and a check that needs the same data takes it from there instead of a copy
+    that could drift. Only the starter's imports, its constants (``PROTOTYPES = ...``: an
+    assignment to upper-case names only) and that one definition run, in a namespace of
+    their own: never the rest of the starter's top-level code.
+    """
+    check = Path(check_file).resolve()
+    starter = check.parents[2] / "exercises" / check.parent.name / "starter.py"
+    try:
+        tree = ast.parse(starter.read_text(encoding="utf-8"), filename=str(starter))
+    except (OSError, SyntaxError, UnicodeDecodeError) as error:
+        raise BankError(f"{check}: cannot read the starter {starter}: {error}") from None
+    setting_up = [node for node in tree.body if _imports_or_constant(node)]
+    found = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name]
+    if not found:
+        raise BankError(f"{check}: the starter {starter} defines no function {name!r}")
+    namespace: dict[str, Any] = {"__name__": f"starter_{check.parent.name}"}
+    code = compile(ast.Module([*setting_up, found[-1]], type_ignores=[]), str(starter), "exec")
+    exec(code, namespace)
+    return namespace[name]
+
+
+def _imports_or_constant(node: ast.stmt) -> bool:
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return True
+    return isinstance(node, ast.Assign) and all(
+        isinstance(target, ast.Name) and target.id.isupper() for target in node.targets
     )
 
 

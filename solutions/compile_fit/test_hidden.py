@@ -6,16 +6,9 @@ import math
 import numpy as np
 import pytest
 
-from grader import expect, expect_model, particle, predict
+from grader import expect, expect_model, from_starter, particle, predict
 
-PROTOTYPES = np.random.default_rng(42).normal(size=(10, 784)).astype("float32")
-
-
-def make_data(seed, n):
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, 10, size=n)
-    x = PROTOTYPES[y] + rng.normal(scale=3.0, size=(n, 784))
-    return x.astype("float32"), y
+make_data = from_starter(__file__, "make_data")
 
 
 def close_to(value, claims):
