@@ -110,7 +110,7 @@ class _Student:
         except KeyError:
             raise AttributeError(name) from None
 class _Fixtures:
-    @pytest.fixture
+    @pytest.fixture(scope="module")
     def student(self):
         return _Student()
     @pytest.fixture

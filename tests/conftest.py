@@ -21,6 +21,9 @@ from grader.sandbox.zygote import Zygote
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# Every `grader` command a test runs, runs in that test's process tree: no warm server is
+# left behind. The server's own tests (tests/test_launcher.py) turn it on, each its own.
+os.environ["GRADER_SERVER"] = "0"
 
 #: Short budgets keep hostile submissions cheap to grade in tests. They are CPU seconds,
 #: so a busy machine slows the tests down without changing a grade; the wall clock is a

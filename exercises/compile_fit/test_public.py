@@ -4,6 +4,8 @@ The model is rebuilt in the grader after training and measured on data made here
 History says is believed only where the rebuilt model bears it out.
 """
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -32,6 +34,12 @@ def train_on_noise(student):
     model = expect_model(handle, "train(...) 뒤의 모델 · the model after train(...)")
     measured = model.evaluate(x[400:], y[400:], batch_size=100, verbose=0, return_dict=True)
     return record, measured
+
+
+@pytest.fixture(scope="module")
+def on_noise(student):
+    """train_on_noise, run once for the checks that ask for it, when the first one does."""
+    return functools.cache(functools.partial(train_on_noise, student))
 
 
 def close_to(value, claims):
@@ -66,10 +74,10 @@ def test_build_model_is_compiled_for_integer_labels(student):
 
 
 @pytest.mark.points(1)
-def test_early_stopping_watches_the_validation_loss(student):
+def test_early_stopping_watches_the_validation_loss(on_noise):
     """ko: early_stopping 은 val_loss 를 patience 3 으로 지켜보고 가장 좋은 가중치로 되돌립니다.
     en: early_stopping watches val_loss with patience 3 and restores the best weights."""
-    record, measured = train_on_noise(student)
+    record, measured = on_noise()
     losses = record.get("val_loss", [])
     expect(
         losses,
@@ -99,7 +107,7 @@ def test_early_stopping_watches_the_validation_loss(student):
 
 
 @pytest.mark.points(1)
-def test_history_keys(student):
+def test_history_keys(student, on_noise):
     """ko: history_keys 는 학습 기록의 네 키입니다.
     en: history_keys are the four keys of the training history."""
     keys = student.history_keys
@@ -113,7 +121,7 @@ def test_history_keys(student):
         + (" Without validation there are no val_ keys." if missing_val else ""),
         diagnosis="no-validation" if missing_val else None,
     )
-    record, measured = train_on_noise(student)
+    record, measured = on_noise()
     expect(
         sorted(record) == wanted
         and close_to(measured["loss"], record["val_loss"])

@@ -134,8 +134,11 @@ class CheckPlugin:
             raise RuntimeError(f"{node.path} is not a check file of the bank")
         return found
 
-    @pytest.fixture
+    @pytest.fixture(scope="module")
     def student(self, request: pytest.FixtureRequest) -> Any:
+        """The submission's namespace for the check file's exercise, one per file, so that
+        a check file's own module-scoped fixtures (a model trained once for all its checks)
+        can ask for it."""
         exercise, _ = self._where(request.node)
         return self._context.student_for(exercise)
 

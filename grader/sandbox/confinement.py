@@ -313,6 +313,9 @@ def _mount_private_view(confinement: Confinement) -> Path:
     machine, however readable, does not exist for the runner.
     """
     libc = _libc()
+    # The folders made below are the runner's way to its binds: readable whatever umask
+    # the grader was started with (under 077 a runner of its own uid could not pass them).
+    os.umask(0o022)
     # A mount namespace of the runner's own: the supervisor keeps the machine's view.
     _check(libc.unshare(_CLONE_NEWNS), "unshare the mount namespace")
     _check(libc.mount(b"none", b"/", None, _MS_REC | _MS_PRIVATE, None), "make mounts private")

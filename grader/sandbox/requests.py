@@ -59,6 +59,9 @@ class ZygoteOp(StrEnum):
     FORK = "fork"
     #: A runner's exit status: ``pid``, ``timeout``.
     WAIT = "wait"
+    #: New control connections to this zygote: ``count``, answered with that many sockets
+    #: (a command the warm server runs asks for its graders' connections so).
+    CONNECT = "connect"
 
 
 class Answers:

@@ -305,6 +305,8 @@ class SharedZygote:
     def close(self) -> None:
         for connection in self.connections:
             connection.close()
+        if self._process is None:
+            return
         try:
             self._process.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -312,8 +314,44 @@ class SharedZygote:
             self._process.wait()
 
 
-def _start_zygote(graders: int) -> tuple[subprocess.Popen[bytes], list[socket.socket]]:
-    """Start a zygote, not waiting for its imports, with one control connection per grader."""
+#: In a command the warm server runs (:mod:`grader.launcher`): the connection to the server,
+#: a zygote that has long imported TensorFlow, over which new control connections are asked.
+_served: socket.socket | None = None
+
+
+def use_served_zygote(connection: socket.socket) -> None:
+    """Make every zygote of this process a connection to the warm server's (see
+    :data:`_served`); one that cannot be had starts a zygote of its own, as elsewhere."""
+    global _served
+    _served = connection
+
+
+def _served_connections(graders: int) -> list[socket.socket] | None:
+    global _served
+    if _served is None:
+        return None
+    try:
+        _served.settimeout(30)
+        _served.send(json.dumps({"op": ZygoteOp.CONNECT, "count": graders}).encode())
+        reply, fds, _flags, _addr = socket.recv_fds(_served, 1 << 16, graders)
+    except OSError:
+        reply, fds = b"", []
+    connections = [socket.socket(fileno=fd) for fd in fds]
+    if not reply or len(connections) != graders:
+        for connection in connections:
+            connection.close()
+        _served.close()
+        _served = None
+        return None
+    return connections
+
+
+def _start_zygote(graders: int) -> tuple[subprocess.Popen[bytes] | None, list[socket.socket]]:
+    """Start a zygote, not waiting for its imports, with one control connection per grader;
+    in a served command, connect to the server's zygote instead (no process of our own)."""
+    served = _served_connections(graders)
+    if served is not None:
+        return None, served
     pairs = [socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET) for _ in range(graders)]
     fds = [theirs.fileno() for _, theirs in pairs]
     try:

@@ -15,9 +15,10 @@ def close_to(value, claims):
     return any(abs(float(value) - float(claim)) <= 1e-3 * max(1.0, abs(claim)) for claim in claims)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def trained(student):
-    """The student's model after their train(), as a handle and rebuilt; and the History."""
+    """The student's model after their train(), as a handle and rebuilt; and the History:
+    trained once for all the checks below."""
     x, y = make_data(2024, 500)
     handle = student.build_model()
     expect_model(handle, "build_model()")

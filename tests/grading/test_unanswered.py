@@ -65,9 +65,10 @@ def test_hypothesis(student, k):
     ran("test_hypothesis")
 '''
 
-#: A check that sets up a fixture of its own before ``student``.
+#: A check that sets up a fixture of its own before ``student``: one of the same scope
+#: (module), which pytest sets up in the order the check names them.
 OTHER_FIRST = """
-@pytest.fixture
+@pytest.fixture(scope="module")
 def other():
     ran("fixture other")
 
