@@ -9,7 +9,9 @@ solution or one of its known-mistake variants; some crash (``os._exit``) and som
 until their cell times out. In the same run it is graded
 
 * by ``grader batch --jobs N`` (warm zygotes, sandboxed runners, checks in the grader), then
-  again unchanged (resume) and again after one submission changed;
+  again unchanged (resume) and again after one submission changed; then as the ``grader
+  batch`` command after one more changed, run in its own process and served by the warm
+  server (:mod:`grader.launcher`);
 * by the baseline notebook graders commonly use: N processes, each notebook executed in a
   fresh Jupyter kernel by nbclient, with the same pytest checks then run in that kernel.
 
@@ -165,13 +167,44 @@ def reruns(
     started = time.perf_counter()
     run_batch(bank, folder, out, options, jobs=jobs)
     unchanged = time.perf_counter() - started
-    changed = folder / "student000.ipynb"
-    notebook = nbformat.read(changed, as_version=4)
-    notebook.cells.append(new_code_cell("# changed"))
-    nbformat.write(notebook, changed)
+    change_one(folder, "in process")
     started = time.perf_counter()
     run_batch(bank, folder, out, options, jobs=jobs)
     return unchanged, time.perf_counter() - started
+
+
+def command_reruns(folder: Path, out: Path, jobs: int, scratch: str) -> dict[str, float]:
+    """``grader batch`` as an instructor runs it, after one submission changed each time:
+    in its own process, then served by the warm server (the command that starts it, and
+    one after)."""
+    import psutil
+
+    command = [sys.executable, "-m", "grader.launcher", "--bank", str(ROOT), "batch"]
+    command += [str(folder), "--out", str(out), "--jobs", str(jobs)]
+    served = {"GRADER_SERVER": "1", "CI": "", "TMPDIR": scratch}
+    seconds = {}
+    try:
+        for name, env in [
+            ("here", {"GRADER_SERVER": "0"}),
+            ("starting_the_server", served),
+            ("served", served),
+        ]:
+            change_one(folder, name)
+            started = time.perf_counter()
+            subprocess.run(command, env={**os.environ, **env}, capture_output=True, check=True)
+            seconds[name] = time.perf_counter() - started
+    finally:
+        for process in psutil.process_iter(["cmdline"]):
+            if any(scratch in word for word in process.info["cmdline"] or []):
+                process.kill()
+    return seconds
+
+
+def change_one(folder: Path, mark: str) -> None:
+    changed = folder / "student000.ipynb"
+    notebook = nbformat.read(changed, as_version=4)
+    notebook.cells.append(new_code_cell(f"# changed: {mark}"))
+    nbformat.write(notebook, changed)
 
 
 def larger_class(
@@ -212,6 +245,7 @@ def main() -> None:
             r.seconds - r.timings.get("cells", 0.0) - r.timings.get("calls", 0.0) for r in results
         ]
         rerun, one_changed = reruns(bank, folder, out, options, args.jobs)
+        commands = command_reruns(folder, out, args.jobs, scratch)
 
         theirs = baseline(bank, folder, args.jobs)
         tensorflow_import = import_seconds()
@@ -251,7 +285,12 @@ def main() -> None:
         f"{memory.peak / 2**30 / args.jobs:.2f} GiB per worker"
     )
     print(f"rerun, unchanged: {rerun:.2f} s ({100 * rerun / ours:.1f}% of the first run)")
-    print(f"rerun, one submission changed: {one_changed:.2f} s")
+    print(f"rerun, one submission changed: {one_changed:.2f} s (run_batch in this process)")
+    print(
+        f"`grader batch` rerun, one submission changed: {commands['served']:.2f} s served by "
+        f"the warm server ({commands['starting_the_server']:.2f} s for the command that "
+        f"started it), {commands['here']:.2f} s run in its own process"
+    )
     if scaled is not None:
         print(
             f"throughput at N = {n}: {60 * n / ours:.1f}/min; at N = {args.scale}: "

@@ -8,10 +8,12 @@ Times, in one run and alternating so that both see the same machine:
 
 * ``python -c "import tensorflow"``: the least any check of TensorFlow code can cost;
 * ``grader check`` on a one-exercise notebook (the reference answer of ``one_hot``), as a
-  student runs it, from process start to exit.
+  student runs it, from process start to exit: run in its own process
+  (``GRADER_SERVER=0``), and served by the warm server (:mod:`grader.launcher`), whose
+  first command (the one that starts it) is timed apart.
 
 Prints the medians, the cells' own run time as the runner measured it, and the ratio
-``check / (import + cells)``, whose target is at most 1.3.
+``check / (import + cells)`` of each, whose target is at most 1.3.
 
 Then ``grader.check("one_hot")`` in a student's kernel (an in-process IPython shell that
 has run the same answer): its first call in a fresh kernel and the median of later calls,
@@ -47,11 +49,24 @@ def write_notebook(folder: Path) -> Path:
     return path
 
 
-def timed(command: list[str]) -> float:
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+def timed(command: list[str], **env: str) -> float:
     started = time.perf_counter()
-    subprocess.run(command, env=env, capture_output=True, check=False)
+    subprocess.run(
+        command,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **env},
+        capture_output=True,
+        check=False,
+    )
     return time.perf_counter() - started
+
+
+def stop_servers(scratch: str) -> None:
+    """End the warm server this benchmark started (its socket is below ``scratch``)."""
+    import psutil
+
+    for process in psutil.process_iter(["cmdline"]):
+        if any(scratch in word for word in process.info["cmdline"] or []):
+            process.kill()
 
 
 def cell_seconds(notebook: Path) -> float:
@@ -131,14 +146,23 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as scratch:
         notebook = write_notebook(Path(scratch))
-        check = [sys.executable, "-m", "grader.cli", "--bank", str(ROOT), "check", str(notebook)]
-        imports, checks = [], []
-        for _ in range(args.runs):
-            imports.append(timed([sys.executable, "-c", "import tensorflow"]))
-            checks.append(timed(check))
+        check = [sys.executable, "-m", "grader.launcher", "--bank", str(ROOT), "check"]
+        check.append(str(notebook))
+        here = {"GRADER_SERVER": "0"}
+        served = {"GRADER_SERVER": "1", "CI": "", "TMPDIR": scratch}
+        imports, checks, served_checks = [], [], []
+        try:
+            server_start = timed(check, **served)
+            for _ in range(args.runs):
+                imports.append(timed([sys.executable, "-c", "import tensorflow"]))
+                checks.append(timed(check, **here))
+                served_checks.append(timed(check, **served))
+        finally:
+            stop_servers(scratch)
         cells = cell_seconds(notebook)
     kernel = [in_kernel_seconds(calls=10) for _ in range(args.runs)]
     tf_import, graded = statistics.median(imports), statistics.median(checks)
+    warm = statistics.median(served_checks)
     first = statistics.median(k["first"] for k in kernel)
     later = statistics.median(k["later"] for k in kernel)
     bare = statistics.median(k["bare"] for k in kernel)
@@ -150,6 +174,11 @@ def main() -> None:
                 "cells_s": round(cells, 3),
                 "grader_check_s": round(graded, 3),
                 "ratio": round(graded / (tf_import + cells), 2),
+                "served": {
+                    "first_command_starting_the_server_s": round(server_start, 3),
+                    "grader_check_s": round(warm, 3),
+                    "ratio": round(warm / (tf_import + cells), 2),
+                },
                 "target_ratio": 1.3,
                 "in_notebook_check": {
                     "first_call_s": round(first, 3),

@@ -8,9 +8,10 @@ umask and standard streams (passed over as file descriptors), and its exit statu
 back as this process's own. Ctrl-C and the other signals that end a command are passed on;
 a caller that dies takes its command with it.
 
-The server is also the zygote its commands' runners fork from (see
-:mod:`grader.sandbox.zygote_server`), and like any zygote it never runs a TensorFlow op
-or student code: each command is a clean start. It answers its own user only, over a
+The server imports what runners need, forks the zygote its commands' runners fork from
+(:mod:`grader.sandbox.zygote_server`, which so holds nothing of the grader's), then imports
+the grader. Like the zygote it never runs a TensorFlow op or student code, so each command
+is a clean start. It answers its own user only, over a
 socket in a folder only that user can enter, and only where runners get namespaces of
 their own, whose private ``/tmp`` hides that folder from them; it refuses a connection
 from any process below it (a runner, whatever it started). Elsewhere, with
@@ -26,6 +27,7 @@ import hashlib
 import io
 import json
 import os
+import select
 import signal
 import socket
 import stat
@@ -145,8 +147,8 @@ def _start(folder: Path, key: str) -> socket.socket | None:
                 [
                     sys.executable,
                     "-m",
-                    "grader.sandbox.zygote_server",
-                    "--listen",
+                    "grader.launcher",
+                    "--serve",
                     str(path),
                     str(float(os.environ.get("GRADER_SERVER_IDLE", IDLE_SECONDS))),
                 ],
@@ -228,10 +230,9 @@ def _run_there(connection: socket.socket, argv: list[str]) -> int | None:
 
 
 def serve(path: str, idle_seconds: float) -> None:
-    """The warm server: listen at ``path`` at once, then import, then run commands until
-    it has been idle for ``idle_seconds``."""
-    from grader.sandbox import zygote_server
-
+    """The warm server: listen at ``path`` at once; import what runners need and fork the
+    zygote (which holds nothing of the grader's); import the grader; then run commands
+    until it has been idle for ``idle_seconds``."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     umask = os.umask(0o077)
     try:
@@ -245,9 +246,30 @@ def serve(path: str, idle_seconds: float) -> None:
         listener.close()
         Path(path).unlink()
         return
-    front = _Front(listener, path, idle_seconds)
+    from grader.quiet import native_logs_dropped
+    from grader.sandbox import runner, zygote_server
+    from grader.sandbox.confinement import die_with_parent
+
+    with native_logs_dropped():
+        runner.prepare()
+    zygote, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    if os.fork() == 0:
+        try:
+            listener.close()
+            zygote.close()
+            die_with_parent()
+            zygote_server._serve([theirs], prepared=True)
+        finally:
+            os._exit(0)
+    theirs.close()
+    with native_logs_dropped():
+        import grader.cli
+        import grader.grading.batch
+        import grader.grading.validate
+        import grader.views.html  # noqa: F401
+    front = _Front(listener, Path(path), idle_seconds, zygote)
     try:
-        zygote_server._serve([], front)
+        front.serve()
     finally:
         front.close()
 
@@ -268,54 +290,42 @@ def _runners_get_namespaces() -> bool:
 
 
 class _Front:
-    """The server's side beside the zygote's: callers connect, commands are forked and
-    reaped, and the server stops when idle (see :class:`grader.sandbox.zygote_server.Front`)."""
+    """The server's loop: callers connect, their commands are forked and reaped, and the
+    server stops once idle, or when its zygote has gone."""
 
-    def __init__(self, listener: socket.socket, path: str, idle_seconds: float) -> None:
+    def __init__(
+        self, listener: socket.socket, path: Path, idle_seconds: float, zygote: socket.socket
+    ) -> None:
         self._listener = listener
-        self._path = Path(path)
-        self._inode = self._path.stat().st_ino
+        self._path = path
+        self._inode = path.stat().st_ino
         self._idle_seconds = idle_seconds
-        self._idle_since = time.monotonic()
-        #: Each running command: its pid file descriptor (readable when it ends), its
+        self._zygote = zygote
+        #: Each running command by its pid file descriptor (readable when it ends): its
         #: pid, and its caller's connection (None once the caller has gone).
         self._commands: dict[int, tuple[int, socket.socket | None]] = {}
 
-    def warm(self) -> None:
-        import grader.cli
-        import grader.grading.batch
-        import grader.grading.validate
-        import grader.views.html  # noqa: F401
-
-    def watched(self) -> list[Any]:
-        callers = [caller for _, caller in self._commands.values() if caller is not None]
-        return [self._listener, *self._commands, *callers]
-
-    def timeout(self) -> float:
-        return min(5.0, self._idle_seconds)
-
-    def answer(self, ready: Any, live: list[socket.socket]) -> None:
-        if ready is self._listener:
-            self._accept(live)
-        elif isinstance(ready, int):
-            self._ended(ready)
-        else:
-            # A caller only ever sends its request: anything more is its going away.
-            for pidfd, (pid, caller) in self._commands.items():
-                if caller is ready:
-                    caller.close()
-                    self._commands[pidfd] = (pid, None)
-                    with contextlib.suppress(ProcessLookupError, PermissionError):
-                        os.killpg(pid, signal.SIGHUP)
-
-    def keep_serving(self, idle: bool) -> bool:
-        now = time.monotonic()
-        if not idle or self._commands:
-            self._idle_since = now
-            return True
-        if now - self._idle_since < self._idle_seconds:
-            return self._still_ours()
-        return False
+    def serve(self) -> None:
+        idle_since = time.monotonic()
+        while True:
+            callers = [caller for _, caller in self._commands.values() if caller is not None]
+            watched: list[Any] = [self._listener, self._zygote, *self._commands, *callers]
+            readable, _, _ = select.select(watched, [], [], min(5.0, self._idle_seconds))
+            for ready in readable:
+                if ready is self._zygote:
+                    print("grader server: the zygote has gone; stopping", flush=True)
+                    return
+                if ready is self._listener:
+                    self._accept()
+                elif isinstance(ready, int):
+                    self._ended(ready)
+                else:
+                    self._caller_gone(ready)
+            now = time.monotonic()
+            if self._commands:
+                idle_since = now
+            elif now - idle_since > self._idle_seconds or not self._still_ours():
+                return
 
     def close(self) -> None:
         self._listener.close()
@@ -328,23 +338,23 @@ class _Front:
         except OSError:
             return False
 
-    def _accept(self, live: list[socket.socket]) -> None:
+    def _accept(self) -> None:
         try:
             caller, _ = self._listener.accept()
         except OSError:
             return
         fds: list[int] = []
         try:
-            pid, uid, _ = struct.unpack(
-                "3i",
-                caller.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")),
+            credentials = caller.getsockopt(
+                socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
             )
+            pid, uid, _ = struct.unpack("3i", credentials)
             if uid != os.getuid() or _is_below(pid, os.getpid()):
                 raise PermissionError(f"refused a caller: pid {pid}, uid {uid}")
             caller.settimeout(5)
             data, fds, _flags, _addr = socket.recv_fds(caller, _MAX_REQUEST, 3)
             request = _checked(json.loads(data), fds)
-            command = self._fork(request, fds, caller, live)
+            command = self._fork(request, fds, caller)
             caller.send(json.dumps({"pid": command}).encode())
         except (OSError, ValueError, KeyError, TypeError) as error:
             print(f"grader server: {error}", file=sys.stderr, flush=True)
@@ -353,25 +363,26 @@ class _Front:
             for fd in fds:
                 os.close(fd)
 
-    def _fork(
-        self,
-        request: dict[str, Any],
-        fds: list[int],
-        caller: socket.socket,
-        live: list[socket.socket],
-    ) -> int:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    def _fork(self, request: dict[str, Any], fds: list[int], caller: socket.socket) -> int:
+        """Fork the command, with a control connection of its own to the zygote."""
+        self._zygote.settimeout(30)
+        self._zygote.send(json.dumps({"op": "connect", "count": 1}).encode())
+        _, (zygote_fd,), _, _ = socket.recv_fds(self._zygote, 1 << 16, 1)
+        served = socket.socket(fileno=zygote_fd)
         pid = os.fork()
         if pid == 0:
             try:
-                from grader.sandbox.zygote_server import close_all
-
-                close_all([*live, *self.watched(), caller, ours])
-                run_command(request, fds, theirs)
+                self._listener.close()
+                self._zygote.close()
+                for pidfd, (_, other) in self._commands.items():
+                    os.close(pidfd)
+                    if other is not None:
+                        other.close()
+                caller.close()
+                run_command(request, fds, served)
             finally:
                 os._exit(70)
-        theirs.close()
-        live.append(ours)
+        served.close()
         try:
             pidfd = os.pidfd_open(pid)
         except OSError:
@@ -381,6 +392,16 @@ class _Front:
         self._commands[pidfd] = (pid, caller)
         print(f"grader server: command {pid}: {' '.join(request['argv'][1:])}", flush=True)
         return pid
+
+    def _caller_gone(self, caller: socket.socket) -> None:
+        """A caller only ever sends its request: anything more is its going away, and
+        its command goes with it."""
+        for pidfd, (pid, known) in self._commands.items():
+            if known is caller:
+                caller.close()
+                self._commands[pidfd] = (pid, None)
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(pid, signal.SIGHUP)
 
     def _ended(self, pidfd: int) -> None:
         pid, caller = self._commands.pop(pidfd)
@@ -469,4 +490,7 @@ def _stream(fd: int, mode: str, encoding: str | None, errors: str | None) -> io.
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--serve"]:
+        serve(sys.argv[2], float(sys.argv[3]))
+        os._exit(0)
     run()

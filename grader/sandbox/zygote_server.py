@@ -23,9 +23,8 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from typing import Any, Protocol
+from typing import Any
 
 from grader.quiet import native_logs_dropped
 from grader.sandbox.cgroup import descendants
@@ -63,48 +62,21 @@ def confinement_from_json(data: dict[str, Any]) -> Confinement:
     )
 
 
-#: What a zygote watches: a socket, or a pid file descriptor (readable when its process ends).
-Watched = socket.socket | int
+def _serve(controls: list[socket.socket], *, prepared: bool = False) -> None:
+    """Answer every grader connected over ``controls`` until the last one has gone.
 
-
-class Front(Protocol):
-    """What a zygote answers beside its graders' controls: the warm server's listening
-    socket and the commands it runs (:mod:`grader.launcher`)."""
-
-    def warm(self) -> None:
-        """Import what the commands need, after the runners' own imports."""
-
-    def watched(self) -> list[Watched]:
-        """What to watch besides the controls; every fork the zygote makes closes it."""
-        ...
-
-    def timeout(self) -> float:
-        """How long to wait for something to happen before :meth:`keep_serving`."""
-        ...
-
-    def answer(self, ready: Watched, live: list[socket.socket]) -> None:
-        """Answer ``ready``, one of :meth:`watched`; new controls go into ``live``."""
-
-    def keep_serving(self, idle: bool) -> bool:
-        """Whether to go on; ``idle`` says no grader is connected and no runner waited for."""
-        ...
-
-
-def _serve(controls: list[socket.socket], front: Front | None = None) -> None:
-    """Answer every grader connected over ``controls`` until the last one has gone, or,
-    with a ``front``, for as long as it says.
-
-    One zygote may serve several graders (the workers of a batch). A request is answered
-    at once, a ``wait`` as soon as its runner has ended (or been killed at its timeout),
-    so that one grader waiting for a runner never holds up another's fork.
+    One zygote may serve several graders (the workers of a batch, the commands of the
+    warm server). A request is answered at once, a ``wait`` as soon as its runner has
+    ended (or been killed at its timeout), so that one grader waiting for a runner never
+    holds up another's fork. ``prepared``: the runners' imports are done already (in the
+    warm server this zygote was forked from).
     """
     from grader.sandbox import runner
 
     try:
-        with native_logs_dropped():
-            runner.prepare()
-            if front is not None:
-                front.warm()
+        if not prepared:
+            with native_logs_dropped():
+                runner.prepare()
     except Exception as error:
         for control in controls:
             with contextlib.suppress(OSError):
@@ -116,30 +88,20 @@ def _serve(controls: list[socket.socket], front: Front | None = None) -> None:
     forked: dict[int, socket.socket] = {}
     #: Supervisors whose grader went away without waiting: killed, not yet reaped.
     abandoned: list[int] = []
-
-    def inherited() -> list[Watched]:
-        return [*live, *(front.watched() if front is not None else ())]
-
-    while live or front is not None:
+    while live:
         polling = waits or abandoned
-        timeout = _WAIT_POLL_SECONDS if polling else front.timeout() if front else None
-        readable, _, _ = select.select(inherited(), [], [], timeout)
-        for ready in readable:
-            if isinstance(ready, socket.socket) and ready in live:
-                if not _answer(ready, live, waits, inherited, forked):
-                    live.remove(ready)
-                    ready.close()
-                    # A grader that is gone never waits for its runners: they go with it.
-                    abandoned += _kill_runners_of(ready, forked)
-            elif front is not None:
-                front.answer(ready, live)
+        readable, _, _ = select.select(live, [], [], _WAIT_POLL_SECONDS if polling else None)
+        for control in readable:
+            if not _answer(control, live, waits, forked):
+                live.remove(control)
+                control.close()
+                # A grader that is gone never waits for its runners: they go with it.
+                abandoned += _kill_runners_of(control, forked)
         ended = [w for w in waits if w.answered()]
         for wait in ended:
             forked.pop(wait.pid, None)
         waits = [w for w in waits if w not in ended]
         abandoned = [pid for pid in abandoned if not _reaped(pid)]
-        if front is not None and not front.keep_serving(idle=not live and not waits):
-            return
 
 
 def _kill_runners_of(control: socket.socket, forked: dict[int, socket.socket]) -> list[int]:
@@ -158,16 +120,6 @@ def _reaped(pid: int) -> bool:
     except ChildProcessError:
         return True
     return bool(done)
-
-
-def close_all(things: list[Watched]) -> None:
-    """Close sockets and file descriptors a fork must not keep."""
-    for thing in things:
-        if isinstance(thing, socket.socket):
-            thing.close()
-        else:
-            with contextlib.suppress(OSError):
-                os.close(thing)
 
 
 @dataclass
@@ -205,11 +157,9 @@ def _answer(
     control: socket.socket,
     live: list[socket.socket],
     waits: list[_PendingWait],
-    inherited: Callable[[], list[Watched]],
     forked: dict[int, socket.socket],
 ) -> bool:
-    """Answer one request on ``control``; False when that grader has gone. ``inherited``
-    gives what a fork closes: every control and whatever else the zygote watches; each
+    """Answer one request on ``control``; False when that grader has gone. Each
     supervisor forked is noted in ``forked``."""
     try:
         data, fds, _flags, _addr = socket.recv_fds(control, 1 << 16, 1)
@@ -222,7 +172,7 @@ def _answer(
         control.send(json.dumps({"ready": True}).encode())
     elif request["op"] == ZygoteOp.FORK:
         confinement = confinement_from_json(request["confinement"])
-        pid = _fork_supervisor(inherited(), fds[0], confinement)
+        pid = _fork_supervisor(live, fds[0], confinement)
         os.close(fds[0])
         forked[pid] = control
         control.send(json.dumps({"pid": pid}).encode())
@@ -246,12 +196,15 @@ def _answer(
     return True
 
 
-def _fork_supervisor(inherited: list[Watched], runner_fd: int, confinement: Confinement) -> int:
+def _fork_supervisor(
+    controls: list[socket.socket], runner_fd: int, confinement: Confinement
+) -> int:
     pid = os.fork()
     if pid:
         return pid
     try:
-        close_all(inherited)
+        for control in controls:
+            control.close()
         die_with_parent()
         _supervise(runner_fd, confinement)
     finally:
@@ -340,12 +293,6 @@ def _spawned_runner(fd: int, confinement_json: str, index: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    if argv and argv[0] == "--listen":
-        # The warm server outlives the command that started it.
-        from grader import launcher
-
-        launcher.serve(argv[1], float(argv[2]))
-        os._exit(0)
     die_with_parent()
     if argv and argv[0] == "--spawn":
         _spawned_runner(int(argv[1]), argv[2], int(argv[3]))
