@@ -56,14 +56,32 @@ def test_tls_loss_divides_by_one_plus_slope_squared(student, reference, a, b):
     )
 
 
+def descend(x, y, *, tls):
+    """What the statement's fit gives: 300 steps of gradient descent at rate 0.1 from
+    a = b = 0 on the mean OLS or TLS loss, each step from both partial derivatives at the
+    same point. Computed here, with the derivatives written out, in milliseconds; the
+    same steps in TensorFlow's eager mode take most of a second."""
+    a = b = 0.0
+    x, y = x.astype(np.float64), y.astype(np.float64)
+    for _ in range(300):
+        residual = y - (a * x + b)
+        scale = 1 + a * a if tls else 1.0
+        d_a = np.mean(-2 * residual * x) / scale
+        if tls:
+            d_a -= np.mean(residual**2) * 2 * a / scale**2
+        d_b = np.mean(-2 * residual) / scale
+        a, b = a - 0.1 * d_a, b - 0.1 * d_b
+    return a, b
+
+
 @pytest.mark.points(2)
-def test_fit_minimizes_the_loss_it_is_given(student, reference, rng):
+def test_fit_minimizes_the_loss_it_is_given(student, rng):
     """ko: fit(tls_loss) 는 fit(ols_loss) 와 다른, TLS 의 직선을 찾습니다.
     en: fit(tls_loss) finds the TLS line, which differs from the OLS one."""
     x, y = line(
         float(rng.uniform(1.5, 2.5)), float(rng.uniform(-1, 1)), 0.6, int(rng.integers(1 << 30))
     )
-    wanted = reference.fit(reference.tls_loss, x, y)
+    wanted = descend(x, y, tls=True)
     result = student.fit(student.tls_loss, x, y)
     expect(
         isinstance(result, tuple) and len(result) == 2,
@@ -72,7 +90,7 @@ def test_fit_minimizes_the_loss_it_is_given(student, reference, rng):
     )
     a, b = expect_float(result[0], "a"), expect_float(result[1], "b")
     right = abs(a - wanted[0]) < 0.02 and abs(b - wanted[1]) < 0.02
-    ols = None if right else reference.fit(reference.ols_loss, x, y)
+    ols = None if right else descend(x, y, tls=False)
     as_ols = ols is not None and abs(a - ols[0]) < 0.02 and abs(b - ols[1]) < 0.02
     expect(
         right,
