@@ -11,10 +11,10 @@ a caller that dies takes its command with it.
 The server imports what runners need, forks the zygote its commands' runners fork from
 (:mod:`grader.sandbox.zygote_server`, which so holds nothing of the grader's), then imports
 the grader. Like the zygote it never runs a TensorFlow op or student code, so each command
-is a clean start. It answers its own user only, over a
-socket in a folder only that user can enter, and only where runners get namespaces of
-their own, whose private ``/tmp`` hides that folder from them; it refuses a connection
-from any process below it (a runner, whatever it started). Elsewhere, with
+is a clean start. It answers its own user only, over a socket in a folder only that user
+can enter, and only where runners get namespaces of their own, whose private ``/tmp``
+hides that folder from them; it refuses a connection from any process below it (a runner,
+whatever it started). Elsewhere, with
 ``GRADER_SERVER=0``, or under CI (``CI`` set: nothing is run twice there), the command
 runs in this process as it always did.
 """
@@ -365,8 +365,10 @@ class _Front:
 
     def _fork(self, request: dict[str, Any], fds: list[int], caller: socket.socket) -> int:
         """Fork the command, with a control connection of its own to the zygote."""
+        from grader.sandbox.requests import ZygoteOp
+
         self._zygote.settimeout(30)
-        self._zygote.send(json.dumps({"op": "connect", "count": 1}).encode())
+        self._zygote.send(json.dumps({"op": ZygoteOp.CONNECT, "count": 1}).encode())
         _, (zygote_fd,), _, _ = socket.recv_fds(self._zygote, 1 << 16, 1)
         served = socket.socket(fileno=zygote_fd)
         pid = os.fork()
