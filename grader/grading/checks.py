@@ -186,6 +186,22 @@ def predict(model: Any, inputs: Any) -> np.ndarray[Any, Any]:
     return np.asarray(outputs.numpy() if hasattr(outputs, "numpy") else outputs)
 
 
+def measure(model: Any, inputs: Any, labels: Any) -> dict[str, float]:
+    """The rebuilt model's compiled loss and its accuracy on grader-made data.
+
+    The same numbers as ``model.evaluate(inputs, labels, return_dict=True)`` (the loss
+    with any regularization, accuracy as the share of argmax hits on integer labels), to
+    float rounding; computed in one eager call instead of a traced evaluation loop, which
+    costs a tenth of a second per model.
+    """
+    if loss_name(model) is None:
+        _fail(answers.model_not_compiled())
+    outputs = model(inputs, training=False)
+    loss = model.compute_loss(x=inputs, y=labels, y_pred=outputs, training=False)
+    hits = np.argmax(np.asarray(outputs), axis=-1) == np.asarray(labels).reshape(-1)
+    return {"loss": float(loss), "accuracy": float(np.mean(hits))}
+
+
 def expect_independent_models(first: Any, second: Any, name: str) -> None:
     """Fail unless the two runner handles are different models, judged by their weights.
 

@@ -225,6 +225,13 @@ def model_not_built() -> Message:
     )
 
 
+def model_not_compiled() -> Message:
+    return Message(
+        ko="모델이 compile 되지 않아 손실을 잴 수 없습니다: model.compile(...) 을 부르세요.",
+        en="the model is not compiled, so its loss cannot be measured: call model.compile(...).",
+    )
+
+
 def model_too_large(what: str) -> Message:
     return Message(
         ko=f"모델이 너무 큽니다 ({what}). 문제에서 요구한 크기로 만드세요.",

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from grader import expect, expect_model, from_starter, particle, predict
+from grader import expect, expect_model, from_starter, measure, particle, predict
 
 make_data = from_starter(__file__, "make_data")
 
@@ -46,8 +46,7 @@ def test_training_validates_on_held_out_data(trained):
         en="there is no validation record (val_loss): use validation_split=0.2.",
         diagnosis="no-validation",
     )
-    held_out = model.evaluate(x[400:], y[400:], batch_size=100, verbose=0, return_dict=True)
-    everything = model.evaluate(x, y, batch_size=100, verbose=0, return_dict=True)
+    held_out, everything = measure(model, x[400:], y[400:]), measure(model, x, y)
     # Only the History tells how the data was split; it counts only where the trained
     # model, measured here, gives the validation losses it reports.
     on_training_set = params.get("steps") == math.ceil(500 / 32) or (
@@ -81,7 +80,8 @@ def test_the_model_generalises_and_evaluate_reports_it(student, trained):
     en: the trained model passes 0.7 accuracy on new data, and evaluate reports it."""
     handle, model, record, _, _ = trained
     x_test, y_test = make_data(4048, 300)
-    accuracy = float(np.mean(np.argmax(predict(model, x_test), axis=1) == y_test))
+    measured = measure(model, x_test, y_test)
+    accuracy = measured["accuracy"]
     losses = record.get("loss", [])
     expect(
         accuracy > 0.7,
@@ -96,7 +96,6 @@ def test_the_model_generalises_and_evaluate_reports_it(student, trained):
         ko="evaluate 는 (loss, accuracy) 를 돌려줘야 합니다.",
         en="evaluate should return (loss, accuracy).",
     )
-    measured = model.evaluate(x_test, y_test, batch_size=100, verbose=0, return_dict=True)
     expect(
         close_to(result[0], [measured["loss"]]) and close_to(result[1], [accuracy]),
         ko="evaluate 가 돌려준 (loss, accuracy) 가 모델을 그 데이터로 잰 값과 다릅니다: "

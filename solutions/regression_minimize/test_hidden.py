@@ -15,7 +15,7 @@ def line(slope, intercept, noise, seed):
 
 
 @pytest.mark.points(2)
-@settings(max_examples=4)
+@settings(max_examples=2)
 @given(
     slope=st.floats(-3, 3).map(lambda v: round(v, 2)),
     intercept=st.floats(-2, 2).map(lambda v: round(v, 2)),

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.errors import RefusedModel
-from grader.grading.checks import dense_layers, loss_name, optimizer_name, predict
+from grader.errors import CheckFailed, RefusedModel
+from grader.grading.checks import dense_layers, loss_name, measure, optimizer_name, predict
 from grader.grading.trusted import MAX_PARAMETERS, rebuild
 from grader.sandbox.requests import model_as_data
 
@@ -131,6 +131,36 @@ def test_a_loss_function_of_keras_is_named_by_its_name() -> None:
     rebuilt = rebuild(model_as_data(model))
     assert loss_name(rebuilt) == "sparse_categorical_crossentropy"
     assert optimizer_name(rebuilt) == "adam"
+
+
+@pytest.mark.parametrize(
+    "loss", ["sparse_categorical_crossentropy", keras.losses.SparseCategoricalCrossentropy()]
+)
+def test_measure_gives_what_evaluate_does_regularization_included(loss: Any) -> None:
+    model = keras.Sequential(
+        [
+            keras.Input((6,)),
+            keras.layers.Dense(5, activation="relu", kernel_regularizer="l2"),
+            keras.layers.Dense(3, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(70, 6)).astype(np.float32), rng.integers(0, 3, size=70)
+    model.fit(x, y, epochs=2, verbose=0)
+    rebuilt = rebuild(model_as_data(model))
+    wanted = model.evaluate(x, y, batch_size=32, verbose=0, return_dict=True)
+    got = measure(rebuilt, x, y)
+    assert got == pytest.approx({"loss": wanted["loss"], "accuracy": wanted["accuracy"]}, rel=1e-5)
+    probabilities = predict(rebuilt, x)[np.arange(70), y]
+    assert got["loss"] > float(-np.mean(np.log(probabilities))) + 1e-4  # the l2 term is in it
+
+
+def test_measure_says_an_uncompiled_model_is_not_compiled() -> None:
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    with pytest.raises(CheckFailed) as failed:
+        measure(rebuild(model_as_data(model)), np.zeros((3, 4), np.float32), np.zeros(3))
+    assert "not compiled" in failed.value.message.en
 
 
 def test_dense_then_activation_counts_as_one_dense_layer() -> None:
