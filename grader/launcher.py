@@ -4,7 +4,8 @@ Importing TensorFlow takes seconds, and a student runs ``grader check`` dozens o
 evening. So the first ``grader`` command starts a server that imports TensorFlow and the
 grader once, and stays for :data:`IDLE_SECONDS` after the last command it ran. Each
 command then runs in a fresh fork of it: with the caller's arguments, folder, environment,
-umask and standard streams (passed over as file descriptors), and its exit status comes
+umask and standard streams (passed over as file descriptors), under the caller's resource
+limits (a caller with other limits has a server of its own), and its exit status comes
 back as this process's own. Ctrl-C and the other signals that end a command are passed on;
 a caller that dies takes its command with it.
 
@@ -27,6 +28,7 @@ import hashlib
 import io
 import json
 import os
+import resource
 import select
 import signal
 import socket
@@ -107,9 +109,14 @@ def private_folder() -> Path | None:
 
 
 def server_key() -> str:
-    """What tells servers apart: the interpreter, the grader's code as it is on disk, and
-    the environment its imports read. A changed file of the grader means a new server."""
+    """What tells servers apart: the interpreter, the grader's code as it is on disk, the
+    environment its imports read, and the caller's resource limits (a command and the
+    zygote its runners fork from inherit the server's, which are those of the caller that
+    started it). A changed file of the grader means a new server."""
     digest = hashlib.sha256(f"{sys.executable}\0{sys.version}\0".encode())
+    for name in sorted(n for n in dir(resource) if n.startswith("RLIMIT_")):
+        with contextlib.suppress(OSError, ValueError):
+            digest.update(f"{name}={resource.getrlimit(getattr(resource, name))}\0".encode())
     package = Path(__file__).resolve().parent
     for source in sorted(package.rglob("*.py")):
         found = source.stat()

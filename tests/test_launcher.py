@@ -242,6 +242,28 @@ def test_runners_import_whatever_umask_the_grader_has(server: Server, served: st
     assert "6 / 6" in ran.stdout
 
 
+@pytest.mark.slow
+def test_a_caller_under_other_resource_limits_is_served_under_its_own(server: Server) -> None:
+    """A command (and the zygote of its runners) inherits the server's limits: a caller that
+    lowered one, as ``ulimit`` does, is not served by a server started without it."""
+    normal = server.run("check", ONE_HOT, "--lang", "en")
+    lowered = subprocess.run(
+        [
+            *("sh", "-c", 'ulimit -n 256 && exec "$@"', "sh"),
+            *(sys.executable, "-m", "grader.launcher", "check", str(ONE_HOT), "--lang", "en"),
+        ],
+        cwd=ROOT,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert normal.returncode == lowered.returncode == 0, lowered.stdout + lowered.stderr
+    assert _without_time(lowered.stdout) == _without_time(normal.stdout)
+    limits = sorted(process.rlimit(psutil.RLIMIT_NOFILE) for process in server.processes())
+    assert len(limits) == 2 and (256, 256) in limits, limits
+
+
 def test_a_request_is_the_command_and_its_three_streams() -> None:
     good = {"argv": ["grader", "check"], "cwd": "/", "env": {}, "umask": 18, "stdio": []}
     assert _checked(good, [0, 1, 2]) == good
